@@ -96,6 +96,19 @@ public final class Repro {
         return Path.of(System.getProperty("user.home"), ".cache", "repro4j", "datasets");
     }
 
+    /**
+     * Prints the settings in force and loads the tensor engine, which extracts DJL's native PyTorch library on
+     * first use (Binder's postBuild runs this so the first notebook cell does not pay for it).
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        System.out.println("scale=" + scale().label() + " seed=" + seed() + " build=" + buildDir()
+                + " datasets=" + datasetsDir());
+        ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
+        System.out.println("engine=" + engine.getEngineName() + " " + engine.getVersion());
+    }
+
     private static String setting(String property, String env) {
         String value = System.getProperty(property);
         return value != null ? value : System.getenv(env);
