@@ -197,9 +197,10 @@ public final class ChannelEdit {
                         "expected hook_result [batch, pos, n_heads, d_model] but got shape " + shape);
             }
             int heads = checkHead((int) shape.get(shape.dimension() - 2), head);
-            try (NDArray delta = apply(result).sub(result);
+            try (NDArray edited = apply(result);
+                    NDArray delta = edited.sub(result);
                     NDArray mask = headMask(result, new Shape(heads, 1), head, 1, 0)) {
-                return result.add(delta.mul(mask));
+                return result.add(delta.muli(mask));
             }
         };
     }

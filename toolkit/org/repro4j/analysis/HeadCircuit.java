@@ -15,6 +15,8 @@ import java.util.List;
 public record HeadCircuit(FactoredMatrix ov, FactoredMatrix qk) {
 
     /**
+     * @param ov W_OV, shape {@code [d_model, d_model]}
+     * @param qk W_QK, shape {@code [d_model, d_model]}
      * @throws IllegalArgumentException if the circuits are not square of the same size
      */
     public HeadCircuit {
