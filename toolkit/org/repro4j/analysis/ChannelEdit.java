@@ -22,6 +22,13 @@ import java.util.function.UnaryOperator;
  * The two forms agree whenever the directions are the head's own v_i. Hooks and effective-weight overrides for
  * {@code TinyTransformerLM} are built by {@link #resultHook} ({@code blocks.{l}.attn.hook_result}) and
  * {@link #weightOverride} ({@code blocks.{l}.attn.W_O}); {@link #zeroHead} ablates a whole head.
+ *
+ * <pre>{@code
+ * FactoredMatrix ov = l0.get(0).ov();                                  // head L0H0's W_OV
+ * ChannelEdit ablateTop3 = ChannelEdit.components(ov, 0.0, 0, 1, 2);    // γ = 0 on components 0, 1, 2
+ * UnaryOperator<NDArray> w = ablateTop3.weightOverride(0);             // for "blocks.0.attn.W_O"
+ * UnaryOperator<NDArray> act = ablateTop3.resultHook(0);               // or on "blocks.0.attn.hook_result"
+ * }</pre>
  */
 public final class ChannelEdit {
 

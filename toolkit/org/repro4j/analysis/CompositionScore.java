@@ -22,6 +22,14 @@ import java.util.Random;
  * empirical distribution.
  *
  * <p>A score against a zero matrix (e.g. an ablated head) is 0/0 and returned as NaN.
+ *
+ * <pre>{@code
+ * List<HeadCircuit> l0 = HeadCircuit.layer(wQ0, wK0, wV0, wO0);   // per-head weights [n_heads, .., ..]
+ * List<HeadCircuit> l1 = HeadCircuit.layer(wQ1, wK1, wV1, wO1);
+ * double[][] whole = CompositionScore.grid(Kind.V, l0, l1);           // [n_heads_up][n_heads_down]
+ * double[][] best = CompositionScore.bestComponentGrid(Kind.V, l0, l1);
+ * double[] cs = CompositionScore.perComponent(Kind.V, l0.get(0), l1.get(1)); // one per component, largest σ first
+ * }</pre>
  */
 public final class CompositionScore {
 
