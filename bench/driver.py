@@ -1,0 +1,230 @@
+"""Runs the benchmarks of bench/run: the toolkit's worker (Java) and the PyTorch peer, alternating repetitions,
+then the kernel latency case; writes build/bench/results.json and results.md and prints the table.
+
+Every figure is the median over repetitions of a per-repetition median (per training step or per forward call,
+warm-up excluded), both sides in the same run with the same data, shapes, optimizer and thread count.
+"""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import kernel_latency
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# (case, model, optimizer, warm-up steps, measured steps)
+TRAINING = [
+    ("train mlp 784-256-256-10 SGD b128", "mlp", "sgd", 20, 100),
+    ("train mlp 784-256-256-10 Adam b128", "mlp", "adam", 20, 100),
+    ("train cnn 16-32 BN Adam b128", "cnn", "adam", 5, 30),
+    ("train lm 2L d64 Adam b32x64", "lm-2L-d64", "adam", 3, 15),
+    ("train lm 4L d64 Adam b32x64", "lm-4L-d64", "adam", 3, 15),
+    ("train lm 2L d128 Adam b32x64", "lm-2L-d128", "adam", 3, 12),
+    ("train lm 4L d128 Adam b32x64", "lm-4L-d128", "adam", 3, 12),
+]
+# (case, model, batch, warm-up calls, measured calls)
+INFERENCE = [
+    ("infer mlp b1", "mlp", 1, 50, 300),
+    ("infer mlp b256", "mlp", 256, 10, 50),
+    ("infer cnn b1", "cnn", 1, 20, 100),
+    ("infer cnn b256", "cnn", 256, 3, 10),
+] + [(f"infer lm {m[3:].replace('-', ' ')} b{b}", m, b, w, c)
+     for m in ("lm-2L-d64", "lm-4L-d64", "lm-2L-d128", "lm-4L-d128")
+     for b, w, c in ((1, 10, 40), (256, 1, 3))]
+TRAIN_TARGET = 1.5
+ROUND_TRIP_TARGET = 2.0
+START_TARGET_MS = 3000
+LM_TOKENS_PER_STEP = 32 * 64
+
+
+class Worker:
+    """A benchmark process speaking the line protocol of BenchWorker.java / peer_torch.py."""
+
+    def __init__(self, name, command):
+        self.name = name
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, *words):
+        self.process.stdin.write(" ".join(str(w) for w in words) + "\n")
+        self.process.stdin.flush()
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"{self.name} worker exited (code {self.process.wait()}) during: {' '.join(map(str, words))}")
+            if line.startswith("{"):
+                answer = json.loads(line)
+                if "error" in answer:
+                    raise RuntimeError(f"{self.name} worker failed on '{' '.join(map(str, words))}': {answer['error']}")
+                return answer
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def say(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def row(case, threads, toolkit_ms, peer, peer_ms):
+    return {"case": case, "threads": threads, "toolkit_ms": round(toolkit_ms, 4), "peer": peer,
+            "peer_ms": round(peer_ms, 4), "ratio": round(toolkit_ms / peer_ms, 3)}
+
+
+def alternate(toolkit, peer, reps, *request):
+    """Runs `request` on both workers `reps` times, toolkit first each time; returns the two medians."""
+    ours, theirs = [], []
+    for _ in range(reps):
+        ours.append(toolkit.ask(*request)["ms"])
+        theirs.append(peer.ask(*request)["ms"])
+    return float(np.median(ours)), float(np.median(theirs))
+
+
+def model_cases(args, threads, data_dir):
+    java = [args.java, "-Djava.awt.headless=true", "-Dai.djl.offline=true", f"-Dai.djl.pytorch.num_threads={threads}",
+            "-cp", args.classpath, "org.repro4j.bench.BenchWorker"]
+    toolkit = Worker("toolkit", java)
+    peer = Worker("peer", [sys.executable, os.path.join(HERE, "peer_torch.py"), str(threads)])
+    peer_name = f"pytorch {peer_version()} eager"
+    rows = []
+    try:
+        got = toolkit.ask("prepare", data_dir)["threads"], peer.ask("prepare", data_dir)["threads"]
+        if got != (threads, threads):
+            raise RuntimeError(f"asked for {threads} threads, workers report {got} (toolkit, peer)")
+        scale = 3 if args.quick else 1
+        for case, model, optimizer, warmup, steps in TRAINING:
+            if selected(args, case):
+                ours, theirs = alternate(toolkit, peer, args.reps, "train", model, optimizer, warmup,
+                                         max(5, steps // scale), 1)
+                rows.append(row(case, threads, ours, peer_name, theirs))
+                say(f"{case} @{threads}t: {ours:.2f} ms vs {theirs:.2f} ms")
+        for case, model, batch, warmup, calls in INFERENCE:
+            if selected(args, case):
+                ours, theirs = alternate(toolkit, peer, args.reps, "infer", model, batch, warmup, max(3, calls // scale))
+                rows.append(row(case, threads, ours, peer_name, theirs))
+                say(f"{case} @{threads}t: {ours:.3f} ms vs {theirs:.3f} ms")
+    finally:
+        toolkit.close()
+        peer.close()
+    return rows
+
+
+def kernel_cases(args):
+    if not kernel_latency.installed("java"):
+        say("kernel 'java' is not installed in JUPYTER_PATH; run ./repro setup (skipping the kernel case)")
+        return []
+    starts, trips = (1, 20) if args.quick else (3, 100)
+    result = kernel_latency.measure(["java", "python3"], starts, trips)
+    peer = "ipykernel"
+    rows = [row("kernel start to first reply", 0, np.median(result["java"]["start_ms"]), peer,
+                np.median(result["python3"]["start_ms"])),
+            row("kernel trivial cell round trip", 0, np.median(result["java"]["round_trip_ms"]), peer,
+                np.median(result["python3"]["round_trip_ms"]))]
+    for r in rows:
+        say(f"{r['case']}: {r['toolkit_ms']:.1f} ms vs {r['peer_ms']:.1f} ms")
+    return rows
+
+
+def selected(args, case):
+    return not args.only or any(word in case for word in args.only.split(","))
+
+
+def peer_version():
+    import torch
+    return torch.__version__.split("a")[0]
+
+
+def target(r):
+    """The issue's target for this row and whether it holds, as table text."""
+    if r["case"].startswith("train"):
+        return f"≤ {TRAIN_TARGET}×: " + ("ok" if r["ratio"] <= TRAIN_TARGET else "**miss**")
+    if "round trip" in r["case"]:
+        return f"≤ {ROUND_TRIP_TARGET}×: " + ("ok" if r["ratio"] <= ROUND_TRIP_TARGET else "**miss**")
+    if "start" in r["case"]:
+        return f"≤ {START_TARGET_MS / 1000:g} s: " + ("ok" if r["toolkit_ms"] <= START_TARGET_MS else "**miss**")
+    return ""
+
+
+def note(r):
+    if r["case"].startswith("train lm"):
+        return f"{LM_TOKENS_PER_STEP / r['toolkit_ms']:.1f}k vs {LM_TOKENS_PER_STEP / r['peer_ms']:.1f}k tok/s"
+    return ""
+
+
+def thread_choice(rows):
+    """Compares the toolkit's training step at each thread count: geometric mean of time relative to 1 thread."""
+    train = [r for r in rows if r["case"].startswith("train")]
+    counts = sorted({r["threads"] for r in train})
+    if len(counts) < 2:
+        return None
+    by = {(r["case"], r["threads"]): r["toolkit_ms"] for r in train}
+    cases = sorted({r["case"] for r in train if all((r["case"], t) in by for t in counts)})
+    relative = {t: math.exp(np.mean([math.log(by[(c, t)] / by[(c, counts[0])]) for c in cases])) for t in counts}
+    best = min(counts, key=lambda t: relative[t])
+    lines = [f"- {t} thread{'s' if t > 1 else ''}: geometric-mean training step time {relative[t]:.2f}× that of "
+             f"{counts[0]} thread over {len(cases)} training cases" for t in counts]
+    return best, lines
+
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+
+def markdown(rows, started, load_before, load_after, choice):
+    lines = [f"Run {started:%Y-%m-%d %H:%M} on {machine()}; load average {load_before:.1f} before, "
+             f"{load_after:.1f} after (the machine is shared: ratios from alternating repetitions are more "
+             "trustworthy than absolute times).", "",
+             "Times are medians in ms per training step or per forward call (warm-up excluded); ratio = repro4j / peer; "
+             "threads = intra-op threads of both sides (0: not applicable).", "",
+             "| case | threads | repro4j ms | peer | peer ms | ratio | target | note |",
+             "|---|---:|---:|---|---:|---:|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['case']} | {r['threads']} | {r['toolkit_ms']:.3f} | {r['peer']} | {r['peer_ms']:.3f} | "
+                     f"{r['ratio']:.2f} | {target(r)} | {note(r)} |")
+    if choice:
+        best, detail = choice
+        lines += ["", f"Default thread count for the toolkit from this run: **{best}**", ""] + detail
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
+    parser.add_argument("--java", required=True, help="java executable")
+    parser.add_argument("--classpath", required=True, help="class path of the toolkit worker")
+    parser.add_argument("--out", required=True, help="output folder, e.g. build/bench")
+    parser.add_argument("--threads", default="1,2", help="intra-op thread counts to measure (default 1,2)")
+    parser.add_argument("--reps", type=int, default=5, help="repetitions per side and case (default 5)")
+    parser.add_argument("--only", help="comma-separated words; run only cases whose name contains one")
+    parser.add_argument("--quick", action="store_true", help="a third of the steps and calls, for a smoke check")
+    parser.add_argument("--no-kernel", action="store_true", help="skip the kernel latency case")
+    args = parser.parse_args()
+
+    started = datetime.datetime.now()
+    load_before = os.getloadavg()[0]
+    data_dir = os.path.join(args.out, "data")
+    rows = []
+    for threads in (int(t) for t in args.threads.split(",")):
+        rows += model_cases(args, threads, data_dir)
+    if not args.no_kernel and selected(args, "kernel"):
+        rows += kernel_cases(args)
+
+    choice = thread_choice(rows)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+    table = markdown(rows, started, load_before, os.getloadavg()[0], choice)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
