@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 import kernel_latency
+import trace_summary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -48,9 +49,11 @@ LM_TOKENS_PER_STEP = 32 * 64
 class Worker:
     """A benchmark process speaking the line protocol of BenchWorker.java / peer_torch.py."""
 
-    def __init__(self, name, command):
+    def __init__(self, name, command, log):
         self.name = name
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.log = log
+        with open(log, "w") as err:  # engine warnings (NNPACK, deprecations) go to the log, not the table
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True)
 
     def ask(self, *words):
         self.process.stdin.write(" ".join(str(w) for w in words) + "\n")
@@ -58,7 +61,8 @@ class Worker:
         while True:
             line = self.process.stdout.readline()
             if not line:
-                raise RuntimeError(f"{self.name} worker exited (code {self.process.wait()}) during: {' '.join(map(str, words))}")
+                raise RuntimeError(f"{self.name} worker exited (code {self.process.wait()}) during "
+                                   f"'{' '.join(map(str, words))}'; see {self.log}")
             if line.startswith("{"):
                 answer = json.loads(line)
                 if "error" in answer:
@@ -88,11 +92,17 @@ def alternate(toolkit, peer, reps, *request):
     return float(np.median(ours)), float(np.median(theirs))
 
 
-def model_cases(args, threads, data_dir):
+def start_workers(args, threads):
     java = [args.java, "-Djava.awt.headless=true", "-Dai.djl.offline=true", f"-Dai.djl.pytorch.num_threads={threads}",
             "-cp", args.classpath, "org.repro4j.bench.BenchWorker"]
-    toolkit = Worker("toolkit", java)
-    peer = Worker("peer", [sys.executable, os.path.join(HERE, "peer_torch.py"), str(threads)])
+    toolkit = Worker("toolkit", java, os.path.join(args.out, f"toolkit-{threads}t.log"))
+    peer = Worker("peer", [sys.executable, os.path.join(HERE, "peer_torch.py"), str(threads)],
+                  os.path.join(args.out, f"peer-{threads}t.log"))
+    return toolkit, peer
+
+
+def model_cases(args, threads, data_dir):
+    toolkit, peer = start_workers(args, threads)
     peer_name = f"pytorch {peer_version()} eager"
     rows = []
     try:
@@ -115,6 +125,41 @@ def model_cases(args, threads, data_dir):
         toolkit.close()
         peer.close()
     return rows
+
+
+def profile_cases(args, threads, data_dir):
+    """--profile: per-phase step times, the optimizer update alone, the fixed cost of one op, and an operator-level
+    trace of a few steps on each side, for every selected training case. Returns Markdown."""
+    toolkit, peer = start_workers(args, threads)
+    out = [f"## Where a training step's time goes ({threads} thread{'s' if threads > 1 else ''})", "",
+           "Phases are medians in ms per step; `backward+update` also reads the loss and frees the step's arrays. "
+           "`update` is the optimizer update of all parameters alone; `op µs` the fixed cost of one tiny operation.", "",
+           "| case | side | batch | forward | loss | backward+update | step | update | op µs |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    traces = []
+    try:
+        toolkit.ask("prepare", data_dir)
+        peer.ask("prepare", data_dir)
+        for case, model, optimizer, warmup, steps in TRAINING:
+            if not selected(args, case):
+                continue
+            for side, worker in (("repro4j", toolkit), ("pytorch", peer)):
+                got = worker.ask("profile", model, optimizer, warmup, steps, 1)
+                p = got["phases"]
+                out.append(f"| {case} | {side} | {p['batch']:.3f} | {p['forward']:.3f} | {p['loss']:.3f} | "
+                           f"{p['backward+update']:.3f} | {p['step']:.3f} | {got['update_ms']:.3f} | {got['op_us']:.1f} |")
+            traced = max(3, steps // 5)
+            for side, worker in (("repro4j", toolkit), ("pytorch", peer)):
+                path = os.path.join(args.out, f"trace-{model}-{optimizer}-{side}.json")
+                worker.ask("trace", model, optimizer, warmup, traced, path)
+                traces.append(f"{case}, {side}:\n" + trace_summary.report(path, traced, 12))
+            say(f"profiled {case}")
+    finally:
+        toolkit.close()
+        peer.close()
+    out += ["", "Operator self times from PyTorch's profiler (traces in build/bench/trace-*.json):", "", "```"]
+    out += ["\n\n".join(traces), "```"]
+    return "\n".join(out) + "\n"
 
 
 def kernel_cases(args):
@@ -206,11 +251,20 @@ def main():
     parser.add_argument("--only", help="comma-separated words; run only cases whose name contains one")
     parser.add_argument("--quick", action="store_true", help="a third of the steps and calls, for a smoke check")
     parser.add_argument("--no-kernel", action="store_true", help="skip the kernel latency case")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead of the comparison, profile the training cases (writes build/bench/profile.md)")
     args = parser.parse_args()
 
     started = datetime.datetime.now()
     load_before = os.getloadavg()[0]
     data_dir = os.path.join(args.out, "data")
+    if args.profile:
+        text = "\n".join(profile_cases(args, int(t), data_dir) for t in args.threads.split(","))
+        text = f"Profiled {started:%Y-%m-%d %H:%M} on {machine()}; load average {load_before:.1f}.\n\n" + text
+        with open(os.path.join(args.out, "profile.md"), "w") as f:
+            f.write(text)
+        print(text)
+        return
     rows = []
     for threads in (int(t) for t in args.threads.split(",")):
         rows += model_cases(args, threads, data_dir)

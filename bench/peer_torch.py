@@ -117,6 +117,18 @@ def create(name, seed):
     raise ValueError(f"unknown benchmark model '{name}'")
 
 
+def op_overhead(ops=1000, rounds=20):
+    """Fixed cost of one op: a + b on 1-element tensors, microseconds (median over rounds)."""
+    a, b = torch.ones(1), torch.ones(1)
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(ops):
+            a + b
+        times.append((time.perf_counter() - start) / ops * 1e6)
+    return median(times)
+
+
 def median(values):
     return float(np.median(np.asarray(values)))
 
@@ -167,6 +179,60 @@ class Worker:
             ends.append(time.perf_counter())
         return {"ms": median(np.diff(ends[warmup:]) * 1e3)}
 
+    def trace(self, name, optimizer, warmup, steps, path):
+        """PyTorch profiler's Chrome trace of `steps` training steps after `warmup` (compare with the toolkit's)."""
+        model = create(name, 1)
+        model.train()
+        opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
+               else torch.optim.Adam(model.parameters(), lr=1e-3))
+        batches = self.lm_batches(1) if name.startswith("lm-") else self.image_batches(1)
+        for i in range(warmup + steps):
+            if i == warmup:
+                profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
+                profiler.__enter__()
+            x, y = next(batches)
+            logits = model(x)
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss.item()
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(path)
+        return {"file": path}
+
+    def profile(self, name, optimizer, warmup, steps, seed):
+        """Phases of a step as StepProfile.java splits the toolkit's: batch, forward, loss, backward+update (backward,
+        optimizer step, loss.item()); plus the optimizer step alone and the fixed cost of one tiny op."""
+        model = create(name, seed)
+        model.train()
+        opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
+               else torch.optim.Adam(model.parameters(), lr=1e-3))
+        batches = self.lm_batches(seed) if name.startswith("lm-") else self.image_batches(seed)
+        phases = {k: [] for k in ("batch", "forward", "loss", "backward+update", "step", "update")}
+        end = time.perf_counter()
+        for i in range(warmup + steps):
+            x, y = next(batches)
+            t_batch = time.perf_counter()
+            logits = model(x)
+            t_forward = time.perf_counter()
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            t_loss = time.perf_counter()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            t_backward = time.perf_counter()
+            opt.step()
+            t_update = time.perf_counter()
+            loss.item()
+            previous, end = end, time.perf_counter()
+            if i >= warmup:
+                for key, value in (("batch", t_batch - previous), ("forward", t_forward - t_batch),
+                                   ("loss", t_loss - t_forward), ("backward+update", end - t_loss),
+                                   ("step", end - previous), ("update", t_update - t_backward)):
+                    phases[key].append(value * 1e3)
+        update = median(phases.pop("update"))
+        return {"phases": {k: median(v) for k, v in phases.items()}, "update_ms": update, "op_us": op_overhead()}
+
     def infer(self, name, batch, warmup, calls):
         model = create(name, 1)
         model.eval()
@@ -192,6 +258,10 @@ def main():
                 answer = worker.prepare(words[1])
             elif words[0] == "train":
                 answer = worker.train(words[1], words[2], int(words[3]), int(words[4]), int(words[5]))
+            elif words[0] == "profile":
+                answer = worker.profile(words[1], words[2], int(words[3]), int(words[4]), int(words[5]))
+            elif words[0] == "trace":
+                answer = worker.trace(words[1], words[2], int(words[3]), int(words[4]), words[5])
             elif words[0] == "infer":
                 answer = worker.infer(words[1], int(words[2]), int(words[3]), int(words[4]))
             else:

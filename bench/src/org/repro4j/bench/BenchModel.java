@@ -25,11 +25,11 @@ final class BenchModel implements AutoCloseable {
     static final int CONTEXT = 64;
 
     final Block block;
-    private final AutoCloseable owner;
+    private final Runnable release;
 
-    private BenchModel(Block block, AutoCloseable owner) {
+    private BenchModel(Block block, Runnable release) {
         this.block = block;
-        this.owner = owner;
+        this.release = release;
     }
 
     /**
@@ -43,7 +43,7 @@ final class BenchModel implements AutoCloseable {
             Block block = name.equals("mlp")
                     ? new Mlp(784, 2, 256, 10, Nonlinearity.RELU).initialize(manager, seed)
                     : new SmallCnn(10, true, 16, 32).initialize(manager, seed);
-            return new BenchModel(block, manager);
+            return new BenchModel(block, manager::close);
         }
         if (name.matches("lm-\\d+L-d\\d+")) {
             int layers = Integer.parseInt(name.substring(3, name.indexOf('L')));
@@ -51,7 +51,7 @@ final class BenchModel implements AutoCloseable {
             TransformerConfig config = TransformerConfig.builder(BenchData.VOCAB)
                     .context(CONTEXT).dModel(d).nHeads(4).dHead(d / 4).nLayers(layers).dMlp(4 * d).build();
             TinyTransformerLM lm = TinyTransformerLM.create(config, seed);
-            return new BenchModel(lm, lm);
+            return new BenchModel(lm, lm::close);
         }
         throw new IllegalArgumentException("unknown benchmark model '" + name + "'; use mlp, cnn or lm-<L>L-d<d>");
     }
@@ -61,7 +61,7 @@ final class BenchModel implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        owner.close();
+    public void close() {
+        release.run();
     }
 }

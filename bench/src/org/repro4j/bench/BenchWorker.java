@@ -8,12 +8,14 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.repro4j.data.LmBatches;
 import org.repro4j.train.Batch;
@@ -31,6 +33,8 @@ import org.repro4j.train.Optimizer;
  * prepare DIR                                 → {"threads": N}   (loads the data, writes it to DIR for the peer)
  * train MODEL OPTIMIZER WARMUP STEPS SEED     → {"ms": median milliseconds per training step}
  * infer MODEL BATCH WARMUP CALLS              → {"ms": median milliseconds per forward pass}
+ * profile MODEL OPTIMIZER WARMUP STEPS SEED   → {"phases": {name: ms}, "update_ms": ms, "op_us": µs}  (see {@link StepProfile})
+ * trace MODEL OPTIMIZER WARMUP STEPS FILE     → {"file": FILE}  (PyTorch profiler's Chrome trace of STEPS steps)
  * </pre>
  *
  * Training goes through the toolkit's own loop, {@link Fit}, exactly as a notebook calls it; a step's time is the
@@ -44,7 +48,7 @@ public final class BenchWorker {
     private final NDManager manager = NDManager.newBaseManager();
     private BenchData data;
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8)); // stray prints must not break the protocol
         BenchWorker worker = new BenchWorker();
@@ -59,7 +63,7 @@ public final class BenchWorker {
         }
     }
 
-    private String answer(String[] w) throws Exception {
+    private String answer(String[] w) throws IOException {
         switch (w[0]) {
             case "prepare" -> {
                 Engine.getInstance();
@@ -73,6 +77,13 @@ public final class BenchWorker {
             case "infer" -> {
                 return ms(infer(w[1], Integer.parseInt(w[2]), Integer.parseInt(w[3]), Integer.parseInt(w[4])));
             }
+            case "profile" -> {
+                return profile(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]), Long.parseLong(w[5]));
+            }
+            case "trace" -> {
+                trace(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]), w[5]);
+                return "{\"file\": \"" + w[5] + "\"}";
+            }
             default -> throw new IllegalArgumentException("unknown command " + w[0]);
         }
     }
@@ -82,22 +93,16 @@ public final class BenchWorker {
     }
 
     /** @return median milliseconds per training step after {@code warmup} steps */
-    private double train(String modelName, String optimizer, int warmup, int steps, long seed) throws Exception {
+    private double train(String modelName, String optimizer, int warmup, int steps, long seed) {
         long[] ends = new long[warmup + steps + 1];
         try (BenchModel model = BenchModel.create(modelName, seed)) {
-            Fit fit = Fit.of(model.block)
-                    .optimizer(optimizer.equals("sgd") ? Optimizer.sgd(0.05) : Optimizer.adam(1e-3))
+            fit(model, optimizer, seed)
+                    .data(batches(model, seed))
                     .steps(warmup + steps)
-                    .seed(seed)
                     .logEvery(warmup + steps)
                     .quiet()
-                    .afterStep(step -> ends[step] = System.nanoTime());
-            if (model.isLanguageModel()) {
-                fit.data(lmBatches(LM_BATCH, seed));
-            } else {
-                fit.data(data.images, data.labels, IMAGE_BATCH);
-            }
-            fit.run();
+                    .afterStep(step -> ends[step] = System.nanoTime())
+                    .run();
         }
         double[] perStep = new double[steps - 1];
         for (int i = 0; i < perStep.length; i++) {
@@ -106,8 +111,49 @@ public final class BenchWorker {
         return median(perStep);
     }
 
+    private String profile(String modelName, String optimizer, int warmup, int steps, long seed) {
+        try (BenchModel model = BenchModel.create(modelName, seed)) {
+            Map<String, Double> phases = StepProfile.training(fit(model, optimizer, seed), batches(model, seed), warmup, steps);
+            double update = StepProfile.update(model.block, optimizer.equals("adam"), warmup, steps);
+            double op = StepProfile.opOverhead(manager, 1000, 20);
+            StringBuilder json = new StringBuilder("{\"phases\": {");
+            phases.forEach((name, ms) -> json.append(String.format(Locale.ROOT, "\"%s\": %.4f, ", name, ms)));
+            json.setLength(json.length() - 2);
+            return json.append(String.format(Locale.ROOT, "}, \"update_ms\": %.4f, \"op_us\": %.3f}", update, op)).toString();
+        }
+    }
+
+    /** Records the native operators of {@code steps} training steps (after {@code warmup}) with PyTorch's profiler. */
+    private void trace(String modelName, String optimizer, int warmup, int steps, String file) {
+        try (BenchModel model = BenchModel.create(modelName, 1)) {
+            fit(model, optimizer, 1)
+                    .data(batches(model, 1))
+                    .steps(warmup + steps)
+                    .logEvery(warmup + steps)
+                    .quiet()
+                    .afterStep(step -> {
+                        if (step == warmup) {
+                            JniUtils.startProfile(false, false, false);
+                        } else if (step == warmup + steps) {
+                            JniUtils.stopProfile(file);
+                        }
+                    })
+                    .run();
+        }
+    }
+
+    private static Fit fit(BenchModel model, String optimizer, long seed) {
+        return Fit.of(model.block)
+                .optimizer(optimizer.equals("sgd") ? Optimizer.sgd(0.05) : Optimizer.adam(1e-3))
+                .seed(seed);
+    }
+
+    private Batches batches(BenchModel model, long seed) {
+        return model.isLanguageModel() ? lmBatches(LM_BATCH, seed) : Batches.shuffled(data.images, data.labels, IMAGE_BATCH, seed);
+    }
+
     /** @return median milliseconds per evaluation-mode forward pass at {@code batch} after {@code warmup} calls */
-    private double infer(String modelName, int batch, int warmup, int calls) throws Exception {
+    private double infer(String modelName, int batch, int warmup, int calls) {
         double[] times = new double[calls];
         Random random = new Random(1);
         try (BenchModel model = BenchModel.create(modelName, 1)) {
