@@ -92,10 +92,13 @@ def alternate(toolkit, peer, reps, *request):
     return float(np.median(ours)), float(np.median(theirs))
 
 
+def java_worker(args, threads, *jvm_options):
+    return [args.java, *jvm_options, "-Djava.awt.headless=true", "-Dai.djl.offline=true",
+            f"-Dai.djl.pytorch.num_threads={threads}", "-cp", args.classpath, "org.repro4j.bench.BenchWorker"]
+
+
 def start_workers(args, threads):
-    java = [args.java, "-Djava.awt.headless=true", "-Dai.djl.offline=true", f"-Dai.djl.pytorch.num_threads={threads}",
-            "-cp", args.classpath, "org.repro4j.bench.BenchWorker"]
-    toolkit = Worker("toolkit", java, os.path.join(args.out, f"toolkit-{threads}t.log"))
+    toolkit = Worker("toolkit", java_worker(args, threads), os.path.join(args.out, f"toolkit-{threads}t.log"))
     peer = Worker("peer", [sys.executable, os.path.join(HERE, "peer_torch.py"), str(threads)],
                   os.path.join(args.out, f"peer-{threads}t.log"))
     return toolkit, peer
@@ -160,6 +163,23 @@ def profile_cases(args, threads, data_dir):
     out += ["", "Operator self times from PyTorch's profiler (traces in build/bench/trace-*.json):", "", "```"]
     out += ["\n\n".join(traces), "```"]
     return "\n".join(out) + "\n"
+
+
+def memory_case(args, data_dir):
+    """Resident memory over a long Adam run of the MLP. The Java heap is fixed and pre-touched (-Xms = -Xmx,
+    AlwaysPreTouch), so any growth is native memory: with a growable heap, RSS also rises while the JVM enlarges
+    its heap, which is not a leak. Returns (steps, samples in MiB, growth in %)."""
+    steps, every = (3000, 500) if args.quick else (10_000, 1000)
+    worker = Worker("toolkit", java_worker(args, 1, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"),
+                    os.path.join(args.out, "toolkit-memory.log"))
+    try:
+        worker.ask("prepare", data_dir)
+        rss = worker.ask("memory", "mlp", "adam", steps, every)["rss_mb"]
+    finally:
+        worker.close()
+    growth = 100 * (rss[-1] - rss[0]) / rss[0]
+    say(f"native memory over {steps} steps: {rss[0]:.0f} -> {rss[-1]:.0f} MiB ({growth:+.1f}%)")
+    return steps, rss, growth
 
 
 def kernel_cases(args):
@@ -268,6 +288,7 @@ def main():
     rows = []
     for threads in (int(t) for t in args.threads.split(",")):
         rows += model_cases(args, threads, data_dir)
+    memory = memory_case(args, data_dir) if selected(args, "memory") else None
     if not args.no_kernel and selected(args, "kernel"):
         rows += kernel_cases(args)
 
@@ -275,6 +296,14 @@ def main():
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(rows, f, indent=1)
     table = markdown(rows, started, load_before, os.getloadavg()[0], choice)
+    if memory:
+        steps, rss, growth = memory
+        with open(os.path.join(args.out, "memory.json"), "w") as f:
+            json.dump({"case": "train mlp Adam b128, resident memory", "steps": steps, "rss_mb": rss,
+                       "growth_percent": round(growth, 2)}, f, indent=1)
+        table += (f"\nNative memory, MLP with Adam for {steps} steps (fixed 512 MiB Java heap): resident set "
+                  f"{rss[0]:.0f} MiB after {steps // len(rss)} steps, {rss[-1]:.0f} MiB at the end ({growth:+.1f}%; "
+                  f"target < 5%: {'ok' if growth < 5 else '**miss**'}).\n")
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(table)
     print(table)

@@ -11,7 +11,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -35,6 +37,7 @@ import org.repro4j.train.Optimizer;
  * infer MODEL BATCH WARMUP CALLS              → {"ms": median milliseconds per forward pass}
  * profile MODEL OPTIMIZER WARMUP STEPS SEED   → {"phases": {name: ms}, "update_ms": ms, "op_us": µs}  (see {@link StepProfile})
  * trace MODEL OPTIMIZER WARMUP STEPS FILE     → {"file": FILE}  (PyTorch profiler's Chrome trace of STEPS steps)
+ * memory MODEL OPTIMIZER STEPS EVERY          → {"rss_mb": [resident memory after every EVERY steps]}
  * </pre>
  *
  * Training goes through the toolkit's own loop, {@link Fit}, exactly as a notebook calls it; a step's time is the
@@ -83,6 +86,9 @@ public final class BenchWorker {
             case "trace" -> {
                 trace(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]), w[5]);
                 return "{\"file\": \"" + w[5] + "\"}";
+            }
+            case "memory" -> {
+                return memory(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]));
             }
             default -> throw new IllegalArgumentException("unknown command " + w[0]);
         }
@@ -139,6 +145,39 @@ public final class BenchWorker {
                         }
                     })
                     .run();
+        }
+    }
+
+    /** Trains for {@code steps} steps and samples the process's resident memory every {@code every} steps. */
+    private String memory(String modelName, String optimizer, int steps, int every) {
+        StringBuilder json = new StringBuilder("{\"rss_mb\": [");
+        try (BenchModel model = BenchModel.create(modelName, 1)) {
+            fit(model, optimizer, 1)
+                    .data(batches(model, 1))
+                    .steps(steps)
+                    .logEvery(every)
+                    .quiet()
+                    .afterStep(step -> {
+                        if (step % every == 0) {
+                            json.append(String.format(Locale.ROOT, "%s%.1f", step == every ? "" : ", ", residentMb()));
+                        }
+                    })
+                    .run();
+        }
+        return json.append("]}").toString();
+    }
+
+    /** @return this process's resident set size from {@code /proc/self/status}, in MiB */
+    private static double residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+            throw new IllegalStateException("no VmRSS line in /proc/self/status");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
