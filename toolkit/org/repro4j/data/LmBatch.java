@@ -17,7 +17,15 @@ import ai.djl.ndarray.types.Shape;
  */
 public record LmBatch(int[] inputs, int[] targets, int batchSize, int seqLen) {
 
-    /** Checks the arrays hold {@code batchSize * seqLen} ids. */
+    /**
+     * Checks the arrays hold {@code batchSize * seqLen} ids.
+     *
+     * @param inputs input ids, row-major {@code [batchSize, seqLen]}
+     * @param targets next-token ids, row-major {@code [batchSize, seqLen]}
+     * @param batchSize number of windows
+     * @param seqLen tokens per window
+     * @throws IllegalArgumentException if an array has the wrong length
+     */
     public LmBatch {
         if (inputs.length != batchSize * seqLen || targets.length != batchSize * seqLen) {
             throw new IllegalArgumentException("inputs and targets need " + batchSize + "*" + seqLen + " ids, got "
