@@ -218,6 +218,37 @@ public final class LabeledImages {
     }
 
     /**
+     * Splits off disjoint random parts, e.g. {@code randomSplit(seed, 55_000, 5_000)} for a training and a
+     * validation set carved from the 60 000 Fashion-MNIST training images.
+     *
+     * @param seed random seed; the same seed gives the same parts
+     * @param sizes number of images in each part; their sum must not exceed {@code n}
+     * @return one set per size, no image in two of them, each in random order
+     * @throws IllegalArgumentException if a size is negative or the sizes add up to more than {@code n}
+     */
+    public List<LabeledImages> randomSplit(long seed, int... sizes) {
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) {
+                throw new IllegalArgumentException("part sizes must be non-negative, got " + Arrays.toString(sizes));
+            }
+            total += s;
+        }
+        if (total > size()) {
+            throw new IllegalArgumentException("parts " + Arrays.toString(sizes) + " need " + total
+                    + " images, only " + size() + " exist");
+        }
+        int[] order = Permutation.random(size(), new Random(seed));
+        List<LabeledImages> parts = new ArrayList<>();
+        int from = 0;
+        for (int s : sizes) {
+            parts.add(select(Arrays.copyOfRange(order, from, from + s)));
+            from += s;
+        }
+        return parts;
+    }
+
+    /**
      * Draws the same number of images from every class, so small training sets stay class-balanced.
      *
      * @param perClass images to draw from each class

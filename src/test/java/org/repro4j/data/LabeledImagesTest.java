@@ -42,6 +42,18 @@ class LabeledImagesTest {
     }
 
     @Test
+    void randomSplitGivesDisjointPartsOfTheRequestedSizes() {
+        List<LabeledImages> parts = TRAIN.randomSplit(4, 20, 7);
+        assertEquals(List.of(20, 7), parts.stream().map(LabeledImages::size).toList());
+        List<Integer> first = originalIndices(parts.get(0));
+        List<Integer> second = originalIndices(parts.get(1));
+        assertEquals(20, first.stream().distinct().count());
+        assertTrue(second.stream().noneMatch(first::contains));
+        assertArrayEquals(parts.get(1).rawPixels(), TRAIN.randomSplit(4, 20, 7).get(1).rawPixels());
+        assertThrows(IllegalArgumentException.class, () -> TRAIN.randomSplit(4, 20, 11));
+    }
+
+    @Test
     void stratifiedSubsetHasEqualClassCountsOfOriginalImages() {
         LabeledImages s = TRAIN.stratifiedSubset(2, 3);
         assertArrayEquals(new int[] {2, 2, 2, 2, 2, 2, 2, 2, 2, 2}, s.classCounts());
