@@ -344,9 +344,9 @@ public final class LabeledImages {
         Shape shape = layout == Layout.FLAT
                 ? new Shape(size(), pixelsPerImage())
                 : new Shape(size(), 1, height, width);
-        try (NDArray bytes = manager.create(ByteBuffer.wrap(pixels), shape, DataType.UINT8);
-                NDArray floats = bytes.toType(DataType.FLOAT32, false)) {
-            return floats.div(255f);
+        try (NDArray bytes = manager.create(ByteBuffer.wrap(pixels), shape, DataType.UINT8)) {
+            // Scaling in place avoids a second float copy (188 MB for the training set).
+            return bytes.toType(DataType.FLOAT32, false).divi(255f);
         }
     }
 
