@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 class LmBatchesTest {
     /** A stream whose ids are scrambled but distinct, so each id reveals its position. */
     private static int[] stream(int n) {
-        int[] s = Permutation.random(n, new Random(99));
-        return s;
+        return Permutation.random(n, new Random(99));
     }
 
     @Test
