@@ -18,7 +18,7 @@ import org.repro4j.Repro;
  * <pre>{@code
  * LabeledImages train = FashionMnist.train();               // [60000, 28, 28], labels 0..9
  * LabeledImages small = train.stratifiedSubset(100, seed);  // 1000 images, 100 per class
- * ArrayDataset batches = train.toDataset(manager, Layout.CHANNELS_FIRST, 128, seed);  // [128, 1, 28, 28]
+ * InMemoryBatches batches = train.toDataset(manager, Layout.CHANNELS_FIRST, 128, seed);  // [128, 1, 28, 28]
  * }</pre>
  */
 public final class FashionMnist {

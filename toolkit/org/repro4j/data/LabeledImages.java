@@ -4,9 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.dataset.BatchSampler;
-import ai.djl.training.dataset.SequenceSampler;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -361,34 +358,26 @@ public final class LabeledImages {
     /**
      * A DJL dataset for training: a new seeded random order each epoch, last partial batch kept.
      *
-     * @param manager owner of the dataset's arrays (close it to free them)
+     * @param manager owner of the dataset's arrays (close it to free them) and parent of each batch's manager
      * @param layout image layout of each batch: {@code [batch, h*w]} or {@code [batch, 1, h, w]}
      * @param batchSize images per batch
-     * @param shuffleSeed seed of the epoch orders (see {@link SeededShuffle})
-     * @return a dataset whose batches hold data {@code [images]} and labels {@code [int64 class indices, [batch]]}
+     * @param shuffleSeed seed of the sequence of epoch orders
+     * @return batches with data {@code [images]} and labels {@code [int64 class indices, [batch]]}
      */
-    public ArrayDataset toDataset(NDManager manager, Layout layout, int batchSize, long shuffleSeed) {
-        return toDataset(manager, layout, new BatchSampler(new SeededShuffle(shuffleSeed), batchSize, false));
+    public InMemoryBatches toDataset(NDManager manager, Layout layout, int batchSize, long shuffleSeed) {
+        return InMemoryBatches.shuffled(imagesArray(manager, layout), labelsArray(manager), batchSize, shuffleSeed);
     }
 
     /**
      * A DJL dataset for evaluation: images in their stored order, last partial batch kept.
      *
-     * @param manager owner of the dataset's arrays (close it to free them)
+     * @param manager owner of the dataset's arrays (close it to free them) and parent of each batch's manager
      * @param layout image layout of each batch: {@code [batch, h*w]} or {@code [batch, 1, h, w]}
      * @param batchSize images per batch
-     * @return a dataset whose batches hold data {@code [images]} and labels {@code [int64 class indices, [batch]]}
+     * @return batches with data {@code [images]} and labels {@code [int64 class indices, [batch]]}
      */
-    public ArrayDataset toDataset(NDManager manager, Layout layout, int batchSize) {
-        return toDataset(manager, layout, new BatchSampler(new SequenceSampler(), batchSize, false));
-    }
-
-    private ArrayDataset toDataset(NDManager manager, Layout layout, BatchSampler sampler) {
-        return new ArrayDataset.Builder()
-                .setData(imagesArray(manager, layout))
-                .optLabels(labelsArray(manager))
-                .setSampling(sampler)
-                .build();
+    public InMemoryBatches toDataset(NDManager manager, Layout layout, int batchSize) {
+        return InMemoryBatches.inOrder(imagesArray(manager, layout), labelsArray(manager), batchSize);
     }
 
     @Override

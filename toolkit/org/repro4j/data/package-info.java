@@ -4,8 +4,8 @@
  *
  * <ul>
  *   <li>{@link org.repro4j.data.FashionMnist} — 70 000 28×28 clothing images in 10 classes (Xiao et al. 2017),
- *       returned as {@link org.repro4j.data.LabeledImages}: plain float arrays, DJL {@code ArrayDataset}s with
- *       {@code [batch, 784]} or {@code [batch, 1, 28, 28]} images, seeded subsets and class-subset / relabelled
+ *       returned as {@link org.repro4j.data.LabeledImages}: plain float arrays, DJL datasets
+ *       ({@link org.repro4j.data.InMemoryBatches}) with {@code [batch, 784]} or {@code [batch, 1, 28, 28]} images, seeded subsets and class-subset / relabelled
  *       variants. Parsed by {@link org.repro4j.data.IdxReader}.</li>
  *   <li>{@link org.repro4j.data.BrownCorpus} — 500 POS-tagged texts in 15 genres (Francis &amp; Kučera
  *       1964/1979): documents, sentences, {@link org.repro4j.data.TaggedWord}s, genre labels and seeded document

@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,7 +137,7 @@ class LabeledImagesTest {
         }
     }
 
-    private static List<Long> epochLabels(ArrayDataset dataset, NDManager manager, Shape fullBatch)
+    private static List<Long> epochLabels(InMemoryBatches dataset, NDManager manager, Shape fullBatch)
             throws Exception {
         List<Long> labels = new ArrayList<>();
         for (Batch batch : dataset.getData(manager)) {
