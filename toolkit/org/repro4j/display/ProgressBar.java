@@ -45,7 +45,7 @@ public final class ProgressBar implements AutoCloseable {
     private final LongSupplier clock;
     private final long startNs;
     private long lastShownNs;
-    private long lastShownTenth = -1;
+    private long lastShownTenth;
     private long done;
     private String status = "";
     private boolean finished;

@@ -16,7 +16,7 @@ public final class NativeThreads {
      * Default intra-op thread count. Measured for a 784-256-256-10 MLP at batch 128 with Adam on 2 cores:
      * see the training benchmark note in {@code Fit}.
      */
-    public static final int DEFAULT = 2;
+    public static final int DEFAULT = 1;
 
     private static volatile boolean chosen = Integer.getInteger("ai.djl.pytorch.num_threads") != null;
 
