@@ -160,7 +160,13 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
             return (DisplayData) value;
         }
         try {
-            return getRenderer().render(value);
+            DisplayData data = getRenderer().render(value);
+            Object text = data.getData(MIMEType.TEXT_PLAIN);
+            if (text instanceof String) {
+                // Default toString() of classes declared in cells: "B@1b6d3586", not "REPL.$JShell$8$B@1b6d3586".
+                data.putText(ErrorFormatter.clean((String) text));
+            }
+            return data;
         } catch (RuntimeException e) {
             throw ErrorFormatter.simple("DisplayError", "the cell's value, a " + value.getClass().getName()
                     + ", could not be displayed: " + e);

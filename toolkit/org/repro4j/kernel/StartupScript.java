@@ -99,7 +99,7 @@ final class StartupScript {
         }
         SortedSet<String> packages = new TreeSet<>();
         for (String file : classFiles) {
-            if (file.startsWith(TOOLKIT) && file.endsWith(".class")) {
+            if (file.startsWith(TOOLKIT) && file.endsWith(".class") && !file.endsWith("package-info.class")) {
                 String pkg = file.substring(0, file.lastIndexOf('/')).replace('/', '.');
                 if (!pkg.equals(KERNEL_PACKAGE) && !pkg.startsWith(KERNEL_PACKAGE + ".")) {
                     packages.add(pkg);
