@@ -16,8 +16,7 @@ import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 
 /**
  * Answers the editor's questions about a cell without running it: completions (Tab), documentation (Shift-Tab)
- * and whether the code is complete (console Enter). Magic lines are blanked out before JShell analyses a cell,
- * and only the statement under the cursor is analysed, since JShell looks at one snippet at a time.
+ * and whether the code is complete (console Enter). Magic lines are blanked out before JShell analyses a cell.
  */
 final class CodeAssist {
 
@@ -45,16 +44,15 @@ final class CodeAssist {
                     .collect(Collectors.toList());
             return matches.isEmpty() ? null : new ReplacementOptions(matches, cursor - magic.group(2).length(), cursor);
         }
+        // JShell finds the statement under the cursor itself, and sees declarations earlier in the cell.
         String prefix = blankMagics(code.substring(0, cursor));
-        int start = currentSnippetStart(prefix);
         int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> suggestions =
-                analysis.completionSuggestions(prefix.substring(start), cursor - start, anchor);
+        List<SourceCodeAnalysis.Suggestion> suggestions = analysis.completionSuggestions(prefix, cursor, anchor);
         Set<String> matches = new LinkedHashSet<>();
         suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType)
                 .forEach(s -> matches.add(s.continuation()));
         suggestions.forEach(s -> matches.add(s.continuation()));
-        return matches.isEmpty() ? null : new ReplacementOptions(new ArrayList<>(matches), start + anchor[0], cursor);
+        return matches.isEmpty() ? null : new ReplacementOptions(new ArrayList<>(matches), anchor[0], cursor);
     }
 
     /**
@@ -71,9 +69,7 @@ final class CodeAssist {
         if (end < text.length() && text.charAt(end) == '(') {
             end++;
         }
-        String prefix = text.substring(0, end);
-        int start = currentSnippetStart(prefix);
-        String snippet = prefix.substring(start);
+        String snippet = text.substring(0, end);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
         if (docs.isEmpty() && !snippet.endsWith("(")) {
             docs = analysis.documentation(snippet + "(", snippet.length() + 1, true);
@@ -114,20 +110,6 @@ final class CodeAssist {
                     // UNKNOWN: JShell cannot make sense of it, e.g. "int x = ;" or a stray ")"
                     return BaseKernel.IS_COMPLETE_BAD;
             }
-        }
-    }
-
-    /** Start offset of the snippet that contains the end of {@code prefix}. */
-    private int currentSnippetStart(String prefix) {
-        int start = 0;
-        while (true) {
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(prefix.substring(start));
-            Completeness completeness = info.completeness();
-            String remaining = info.remaining();
-            if (!completeness.isComplete() || completeness == Completeness.UNKNOWN || remaining.isBlank()) {
-                return start;
-            }
-            start = prefix.length() - remaining.length();
         }
     }
 

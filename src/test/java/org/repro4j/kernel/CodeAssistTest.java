@@ -53,6 +53,9 @@ class CodeAssistTest {
         ReplacementOptions math = assist.complete("int a = 1;\nMath.ma", "int a = 1;\nMath.ma".length());
         assertTrue(math.getReplacements().contains("max("), math.getReplacements().toString());
         assertEquals("int a = 1;\nMath.".length(), math.getSourceStart());
+        String declaredEarlier = "String s = \"\"; s.isEm";
+        assertEquals(java.util.List.of("isEmpty()"),
+                assist.complete(declaredEarlier, declaredEarlier.length()).getReplacements());
         ReplacementOptions magic = assist.complete("%cla", 4);
         assertEquals(java.util.List.of("classpath"), magic.getReplacements());
         assertEquals(1, magic.getSourceStart());
@@ -64,6 +67,8 @@ class CodeAssistTest {
         String doc = assist.documentation("Math.max(", "Math.ma".length());
         assertNotNull(doc);
         assertTrue(doc.contains("max(int") || doc.contains("max(int,"), doc);
+        String later = assist.documentation("int a = 1;\nMath.max(a, 2)", "int a = 1;\nMath.ma".length());
+        assertNotNull(later, "documentation of a statement after another one");
         String bare = assist.documentation("System.out.println", 16);
         assertNotNull(bare, "a bare method name is looked up as a call");
         assertTrue(bare.contains("println("), bare);
