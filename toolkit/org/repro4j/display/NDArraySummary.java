@@ -46,14 +46,25 @@ public final class NDArraySummary {
         }
     }
 
+    /** Four significant digits without trailing zeros: 3.25, 0.1235, 1.5e-05, 0. */
+    private static String decimal(double value) {
+        String text = String.format(Locale.ROOT, "%.4g", value);
+        int exponent = text.indexOf('e');
+        String mantissa = exponent < 0 ? text : text.substring(0, exponent);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return exponent < 0 ? mantissa : mantissa + text.substring(exponent);
+    }
+
     private static String numbers(Number[] values) {
         StringBuilder text = new StringBuilder();
         for (Number value : values) {
             if (text.length() > 0) {
                 text.append(", ");
             }
-            text.append(value instanceof Float || value instanceof Double
-                    ? String.format(Locale.ROOT, "%.4g", value.doubleValue()) : value.toString());
+            text.append(value instanceof Float || value instanceof Double ? decimal(value.doubleValue())
+                    : value.toString());
         }
         return text.toString();
     }
