@@ -1,0 +1,90 @@
+package org.repro4j.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+class LossTest {
+
+    /** −log softmax(z)[k] by hand, in double precision. */
+    private static double nll(double[] z, int k) {
+        double sum = 0;
+        for (double v : z) {
+            sum += Math.exp(v);
+        }
+        return Math.log(sum) - z[k];
+    }
+
+    @Test
+    void crossEntropyIsTheMeanNegativeLogSoftmaxOfTheLabel() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[][] {{2f, 0f, -1f}, {0.5f, 0.5f, 3f}});
+            NDArray labels = m.create(new int[] {0, 1});
+            double expected = (nll(new double[] {2, 0, -1}, 0) + nll(new double[] {0.5, 0.5, 3}, 1)) / 2;
+            // ln(e²+1+e⁻¹) − 2 = 0.1699; ln(2e^0.5+e³) − 0.5 = 2.6520 → mean 1.4109
+            assertEquals(1.4109, expected, 1e-4);
+            NDArray loss = new CrossEntropy().apply(logits, labels);
+            assertEquals(new Shape(), loss.getShape());
+            assertEquals(expected, loss.getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void crossEntropyDoesNotOverflowOnLargeLogits() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[][] {{1000f, 0f}});
+            assertEquals(1000f, new CrossEntropy().apply(logits, m.create(new long[] {1})).getFloat(), 1e-3f);
+        }
+    }
+
+    @Test
+    void crossEntropyAveragesOverEverySequencePosition() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[] {0f, 1f, 1f, 0f, 0f, 0f, 2f, 2f}, new Shape(2, 2, 2));
+            NDArray labels = m.create(new float[] {1, 1, 0, 0}, new Shape(2, 2));
+            double expected = (nll(new double[] {0, 1}, 1) + nll(new double[] {1, 0}, 1)
+                    + nll(new double[] {0, 0}, 0) + nll(new double[] {2, 2}, 0)) / 4;
+            assertEquals(expected, new CrossEntropy().apply(logits, labels).getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void softTargetsGiveTheExpectedCrossEntropy() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[][] {{1f, 2f, 3f}, {0f, 0f, 0f}});
+            NDArray targets = m.create(new float[][] {{0.2f, 0.3f, 0.5f}, {1f, 0f, 0f}});
+            double[] z = {1, 2, 3};
+            double row0 = 0.2 * nll(z, 0) + 0.3 * nll(z, 1) + 0.5 * nll(z, 2);
+            double row1 = Math.log(3);
+            assertEquals((row0 + row1) / 2, new SoftTargetCrossEntropy().apply(logits, targets).getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void oneHotSoftTargetsEqualIntegerLabelCrossEntropy() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.randomNormal(new Shape(5, 4));
+            NDArray labels = m.create(new int[] {3, 0, 2, 2, 1});
+            NDArray oneHot = labels.oneHot(4);
+            assertEquals(new CrossEntropy().apply(logits, labels).getFloat(),
+                    new SoftTargetCrossEntropy().apply(logits, oneHot).getFloat(), 1e-6f);
+        }
+    }
+
+    @Test
+    void mismatchedShapesNameBothShapesAndTheOtherLoss() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.zeros(new Shape(2, 3));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new CrossEntropy().apply(logits, m.zeros(new Shape(2, 3))));
+            assertTrue(e.getMessage().contains("(2, 3)") && e.getMessage().contains("SoftTargetCrossEntropy"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> new SoftTargetCrossEntropy().apply(logits, m.zeros(new Shape(2))));
+        }
+    }
+}

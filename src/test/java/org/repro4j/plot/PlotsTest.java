@@ -1,0 +1,142 @@
+package org.repro4j.plot;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+class PlotsTest {
+
+    private static final double NAN = Double.NaN;
+
+    private static BufferedImage render(Chart<?, ?> chart) {
+        BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+        assertEquals(Plots.WIDTH, image.getWidth());
+        assertEquals(Plots.HEIGHT, image.getHeight());
+        return image;
+    }
+
+    private static Table history(int[] steps, double[] loss, double[] accuracy) {
+        return Table.create("history", IntColumn.create("step", steps), DoubleColumn.create("train_loss", loss),
+                DoubleColumn.create("test_accuracy", accuracy));
+    }
+
+    @Test
+    void historySkipsNanRowsPerColumn() {
+        Table h = history(new int[] {1, 2, 3, 4}, new double[] {2.0, 1.5, NAN, 0.9}, new double[] {NAN, 0.6, NAN, 0.8});
+        XYChart chart = Plots.history(h, "train_loss", "test_accuracy");
+        render(chart);
+        assertArrayEquals(new double[] {1, 2, 4}, chart.getSeriesMap().get("train_loss").getXData());
+        assertArrayEquals(new double[] {0.6, 0.8}, chart.getSeriesMap().get("test_accuracy").getYData());
+    }
+
+    @Test
+    void aHistoryChartBeforeTheFirstStepDrawsEmpty() {
+        Table empty = history(new int[0], new double[0], new double[0]);
+        XYChart chart = Plots.history(empty, true, "train_loss", "test_accuracy");
+        render(chart);
+        assertTrue(chart.getSeriesMap().isEmpty());
+        assertTrue(chart.getTitle().endsWith("(no data yet)"));
+        // a column with no value yet is left out while the others are drawn
+        XYChart partial = Plots.history(history(new int[] {1}, new double[] {2.0}, new double[] {NAN}), "train_loss", "test_accuracy");
+        render(partial);
+        assertEquals(List.of("train_loss"), List.copyOf(partial.getSeriesMap().keySet()));
+    }
+
+    @Test
+    void aLogStepAxisLeavesOutStepZero() {
+        XYChart chart = Plots.history(history(new int[] {0, 10, 100}, new double[] {3, 2, 1}, new double[] {0, 0, 0}), true, "train_loss");
+        render(chart);
+        assertArrayEquals(new double[] {10, 100}, chart.getSeriesMap().get("train_loss").getXData());
+    }
+
+    @Test
+    void unknownColumnsNameTheColumnsThatExist() {
+        Table h = history(new int[] {1}, new double[] {1}, new double[] {1});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Plots.history(h, "test_loss"));
+        assertTrue(e.getMessage().contains("test_accuracy"), e.getMessage());
+    }
+
+    @Test
+    void linesWithInfinityAndNullFreeSeriesRender() {
+        XYChart chart = Plots.lines("bias vs steps", "step", "bias", new double[] {1, 10, 100},
+                Map.of("relu", new double[] {0.1, Double.POSITIVE_INFINITY, 0.3}, "empty", new double[] {NAN, NAN, NAN}), true);
+        render(chart);
+        assertEquals(2, chart.getSeriesMap().get("relu").getXData().length);
+        assertEquals(1, chart.getSeriesMap().size());
+    }
+
+    @Test
+    void confusionMatrixHeatMapCarriesTheCounts() {
+        int[][] matrix = {{5, 1}, {2, 7}};
+        HeatMapChart chart = Plots.confusionMatrix(matrix, List.of("shirt", "coat"));
+        render(chart);
+        List<Number[]> cells = new java.util.ArrayList<>(chart.getSeriesMap().get("confusion matrix").getHeatData());
+        assertEquals(4, cells.size());
+        // (predicted 0, true 1) holds 2
+        assertTrue(cells.stream().anyMatch(c -> c[0].intValue() == 0 && c[1].intValue() == 1 && c[2].doubleValue() == 2));
+        assertEquals("predicted", chart.getXAxisTitle());
+    }
+
+    @Test
+    void heatMapsWithNanCellsOrNoFiniteCellRender() {
+        HeatMapChart some = Plots.heatMap("bias", new double[][] {{NAN, 0.2}, {0.3, 0.4}}, List.of("a", "b"), List.of("x", "y"));
+        render(some);
+        assertEquals(3, some.getSeriesMap().get("bias").getHeatData().size());
+        HeatMapChart none = Plots.heatMap("bias", new double[][] {{NAN}}, List.of("a"), List.of("x"));
+        render(none);
+        assertTrue(none.getTitle().endsWith("(no data yet)"));
+    }
+
+    @Test
+    void barChartsRenderWithNanBarsAndWithNoBarsAtAll() {
+        CategoryChart chart = Plots.bar("accuracy", "accuracy", List.of("linear", "relu", "tanh"), new double[] {0.7, NAN, 0.9});
+        render(chart);
+        assertEquals(3, chart.getSeriesMap().get("accuracy").getXData().size());
+        render(Plots.bar("accuracy", "accuracy", List.of(), new double[0]));
+        render(Plots.bar("accuracy", "accuracy", List.of("a"), new double[] {NAN}));
+    }
+
+    @Test
+    void scatterDropsNonFinitePairsAndDrawsEmpty() {
+        XYChart chart = Plots.scatter("surprisal", "bigram", "subnetwork", new double[] {1, 2, NAN}, new double[] {1, NAN, 3});
+        render(chart);
+        assertArrayEquals(new double[] {1}, chart.getSeriesMap().values().iterator().next().getXData());
+        render(Plots.scatter("surprisal", "bigram", "subnetwork", new double[0], new double[0]));
+    }
+
+    @Test
+    void imageGridPlacesEachImageScaledWithItsCaption() {
+        float[][] images = new float[3][784];
+        java.util.Arrays.fill(images[1], 1f); // the second image is white
+        images[2][0] = 255f; // a value above 1 switches the whole grid to the 0–255 range
+        BufferedImage grid = Plots.imageGrid(images, List.of("T-shirt", "Trouser", "Bag"), 2);
+        // 2 columns × (28·3 + 4) + 4 wide; 2 rows × (28·3 + 16 + 4) + 4 high
+        assertEquals(2 * 88 + 4, grid.getWidth());
+        assertEquals(2 * 104 + 4, grid.getHeight());
+        int white = 0xFFFFFF;
+        int black = 0x000000;
+        assertEquals(black, grid.getRGB(4 + 40, 4 + 40) & 0xFFFFFF); // first image: zeros
+        // second image: value 1 on the 0–255 scale is nearly black; with no value above 1 it would be white
+        assertEquals(1, grid.getRGB(88 + 4 + 40, 4 + 40) & 0xFF);
+        assertEquals(white, grid.getRGB(4, 104 + 4) & 0xFFFFFF); // top-left pixel of the third image (255)
+        float[][] unit = {new float[784]};
+        java.util.Arrays.fill(unit[0], 1f);
+        assertEquals(white, Plots.imageGrid(unit, List.of(""), 4).getRGB(10, 10) & 0xFFFFFF);
+        assertThrows(IllegalArgumentException.class, () -> Plots.imageGrid(images, List.of("one"), 2));
+        Plots.imageGrid(new float[0][], List.of(), 3); // nothing to show is not an error
+    }
+}

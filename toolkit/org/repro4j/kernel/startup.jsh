@@ -1,0 +1,14 @@
+// repro4j kernel start-up script. It runs once, before the first cell, in every repro4j notebook.
+//
+// After these lines the kernel imports every toolkit package found in the repro4j jar
+// (import org.repro4j.*; import org.repro4j.data.*; ... everything except org.repro4j.kernel), and then
+// runs the Java code in the environment variable REPRO_STARTUP_SCRIPT, if it is set.
+
+import java.io.*;
+import java.nio.file.*;
+import java.util.*;
+import java.util.function.*;
+import java.util.stream.*;
+
+// display(x), update(id, x) and clearOutput(): show and redraw objects from code.
+import static org.repro4j.display.Display.*;

@@ -1,0 +1,322 @@
+package org.repro4j.plot;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Thin XChart helpers for the charts reproductions draw: training curves, heat maps (confusion matrices), bar
+ * charts, scatter plots and image grids. The notebook kernel shows XChart charts and {@link BufferedImage}s as PNG.
+ *
+ * <p>Every helper copes with missing data: NaN and infinite values are left out (a line shows a gap), a series
+ * with no finite point is omitted, and a chart with no data at all is drawn empty with "(no data yet)" in its
+ * title instead of throwing, so a chart drawn before the first training step works.
+ */
+public final class Plots {
+
+    /** Default chart size in pixels. */
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 400;
+    private static final String NO_DATA = " (no data yet)";
+
+    private Plots() {}
+
+    /**
+     * Training curves from a history table (see {@code TrainingRun.history()}): the {@code step} column against
+     * the chosen columns.
+     *
+     * @param history table with a numeric {@code step} column
+     * @param columns numeric columns to draw, e.g. {@code "train_loss", "test_loss"}
+     * @return a line chart; rows where a column is NaN (e.g. between evaluations) are skipped for that column
+     * @throws IllegalArgumentException if a column is missing or not numeric, naming the table's columns
+     */
+    public static XYChart history(Table history, String... columns) {
+        return history(history, false, columns);
+    }
+
+    /**
+     * As {@link #history(Table, String...)}, optionally with a logarithmic step axis (steps ≤ 0 are left out).
+     *
+     * @param logSteps whether the x axis is logarithmic
+     */
+    public static XYChart history(Table history, boolean logSteps, String... columns) {
+        double[] steps = numeric(history, "step");
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (String column : columns) {
+            series.put(column, numeric(history, column));
+        }
+        return lines(history.name(), "step", String.join(", ", columns), steps, series, logSteps);
+    }
+
+    /**
+     * Several lines over a shared x.
+     *
+     * @param x x values, length n
+     * @param series name → y values of length n
+     * @param logX whether the x axis is logarithmic (x ≤ 0 left out)
+     * @return the chart
+     * @throws IllegalArgumentException if a series' length differs from {@code x}'s
+     */
+    public static XYChart lines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series,
+            boolean logX) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setMarkerSize(4);
+        for (Map.Entry<String, double[]> s : series.entrySet()) {
+            if (s.getValue().length != x.length) {
+                throw new IllegalArgumentException("series '" + s.getKey() + "' has " + s.getValue().length
+                        + " values for " + x.length + " x values");
+            }
+            double[][] points = finitePoints(x, s.getValue(), logX);
+            if (points[0].length > 0) {
+                chart.addSeries(s.getKey(), points[0], points[1]).setMarker(points[0].length > 50 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            }
+        }
+        markIfEmpty(chart.getSeriesMap().isEmpty(), chart);
+        return chart;
+    }
+
+    /**
+     * Points (x, y) as a scatter plot.
+     *
+     * @param x x values, length n
+     * @param y y values, length n
+     * @return the chart; pairs with a non-finite coordinate are left out
+     */
+    public static XYChart scatter(String title, String xLabel, String yLabel, double[] x, double[] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("scatter needs as many x as y values; got " + x.length + " and " + y.length);
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setMarkerSize(5);
+        double[][] points = finitePoints(x, y, false);
+        if (points[0].length > 0) {
+            chart.addSeries(yLabel, points[0], points[1]);
+        }
+        markIfEmpty(points[0].length == 0, chart);
+        return chart;
+    }
+
+    /**
+     * One bar per category.
+     *
+     * @param categories names, length n
+     * @param values heights, length n; a non-finite value leaves its category without a bar
+     * @return the chart
+     */
+    public static CategoryChart bar(String title, String yLabel, List<String> categories, double[] values) {
+        if (categories.size() != values.length) {
+            throw new IllegalArgumentException("bar chart needs one value per category; got " + categories.size()
+                    + " categories and " + values.length + " values");
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendVisible(false);
+        List<Double> heights = new ArrayList<>();
+        boolean any = false;
+        for (double v : values) {
+            heights.add(Double.isFinite(v) ? v : null);
+            any |= Double.isFinite(v);
+        }
+        if (any) {
+            chart.addSeries(yLabel, categories, heights);
+        } else {
+            // XChart cannot paint a category chart without a series; zero-height bars keep the axes visible
+            List<String> axis = categories.isEmpty() ? List.of(" ") : categories;
+            chart.addSeries(yLabel, axis, axis.stream().map(c -> 0.0).toList());
+        }
+        markIfEmpty(!any, chart);
+        return chart;
+    }
+
+    /**
+     * A heat map of a matrix with labelled rows and columns, each cell annotated with its value.
+     *
+     * @param values {@code [rows][columns]}; non-finite cells are left blank
+     * @param columnLabels one per column (x axis)
+     * @param rowLabels one per row (y axis, first row at the bottom)
+     * @return the chart
+     * @throws IllegalArgumentException if the labels do not match the matrix or rows differ in length
+     */
+    public static HeatMapChart heatMap(String title, double[][] values, List<String> columnLabels, List<String> rowLabels) {
+        if (values.length != rowLabels.size()) {
+            throw new IllegalArgumentException("heat map has " + values.length + " rows but " + rowLabels.size() + " row labels");
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).build();
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setLegendVisible(true);
+        if (columnLabels.size() > 4) {
+            chart.getStyler().setXAxisLabelRotation(45); // long class names would overlap
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (int r = 0; r < values.length; r++) {
+            if (values[r].length != columnLabels.size()) {
+                throw new IllegalArgumentException("heat map row " + r + " has " + values[r].length + " values but there are "
+                        + columnLabels.size() + " column labels");
+            }
+            for (int c = 0; c < values[r].length; c++) {
+                if (Double.isFinite(values[r][c])) {
+                    cells.add(new Number[] {c, r, values[r][c]});
+                }
+            }
+        }
+        if (!cells.isEmpty()) {
+            chart.addSeries(title, columnLabels, rowLabels, cells);
+        }
+        markIfEmpty(cells.isEmpty(), chart);
+        return chart;
+    }
+
+    /**
+     * A confusion matrix as a heat map: true class on the y axis, predicted class on the x axis, counts in cells.
+     *
+     * @param matrix {@code [K][K]} counts, rows are true classes (as {@code Metrics.confusionMatrix})
+     * @param classNames K names in class-index order
+     * @return the chart
+     */
+    public static HeatMapChart confusionMatrix(int[][] matrix, List<String> classNames) {
+        double[][] values = new double[matrix.length][];
+        for (int t = 0; t < matrix.length; t++) {
+            values[t] = new double[matrix[t].length];
+            for (int p = 0; p < matrix[t].length; p++) {
+                values[t][p] = matrix[t][p];
+            }
+        }
+        HeatMapChart chart = heatMap("confusion matrix", values, classNames, classNames);
+        chart.setXAxisTitle("predicted");
+        chart.setYAxisTitle("true");
+        return chart;
+    }
+
+    /**
+     * Square grey images (e.g. 28×28 Fashion-MNIST) in a grid with a caption under each.
+     *
+     * @param images {@code [n][side·side]} pixels, row-major; values in [0, 1], or in [0, 255] if any exceeds 1;
+     *     NaN drawn black
+     * @param captions n captions (may be empty strings)
+     * @param columns images per grid row, ≥ 1
+     * @return the grid, each image scaled 3×
+     * @throws IllegalArgumentException if an image is not square, sizes differ, or captions do not match
+     */
+    public static BufferedImage imageGrid(float[][] images, List<String> captions, int columns) {
+        int n = images.length;
+        int side = n == 0 ? 28 : (int) Math.round(Math.sqrt(images[0].length));
+        float[][][] square = new float[n][side][side];
+        for (int i = 0; i < n; i++) {
+            if (images[i].length != side * side) {
+                throw new IllegalArgumentException("image " + i + " has " + images[i].length + " pixels; every image needs "
+                        + side * side + " (" + side + "×" + side + ")");
+            }
+            for (int r = 0; r < side; r++) {
+                System.arraycopy(images[i], r * side, square[i][r], 0, side);
+            }
+        }
+        return imageGrid(square, captions, columns);
+    }
+
+    /**
+     * As {@link #imageGrid(float[][], List, int)} for images {@code [n][height][width]}.
+     */
+    public static BufferedImage imageGrid(float[][][] images, List<String> captions, int columns) {
+        if (captions.size() != images.length) {
+            throw new IllegalArgumentException(images.length + " images need " + images.length + " captions; got " + captions.size());
+        }
+        if (columns < 1) {
+            throw new IllegalArgumentException("an image grid needs at least one column; got " + columns);
+        }
+        int scale = 3;
+        int h = images.length == 0 ? 28 : images[0].length;
+        int w = images.length == 0 ? 28 : images[0][0].length;
+        int captionHeight = 16;
+        int pad = 4;
+        int rows = Math.max(1, (images.length + columns - 1) / columns);
+        int cols = Math.min(columns, Math.max(1, images.length));
+        int cellW = w * scale + pad;
+        int cellH = h * scale + captionHeight + pad;
+        BufferedImage grid = new BufferedImage(cols * cellW + pad, rows * cellH + pad, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        float max = 0;
+        for (float[][] image : images) {
+            for (float[] row : image) {
+                for (float v : row) {
+                    max = Float.isFinite(v) ? Math.max(max, v) : max;
+                }
+            }
+        }
+        float toUnit = max > 1 ? 1 / 255f : 1f;
+        for (int i = 0; i < images.length; i++) {
+            if (images[i].length != h || images[i][0].length != w) {
+                throw new IllegalArgumentException("image " + i + " is " + images[i].length + "×" + images[i][0].length
+                        + "; all images must be " + h + "×" + w);
+            }
+            int x0 = pad + (i % columns) * cellW;
+            int y0 = pad + (i / columns) * cellH;
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < w; c++) {
+                    float v = images[i][r][c] * toUnit;
+                    int grey = Float.isFinite(v) ? Math.round(Math.max(0, Math.min(1, v)) * 255) : 0;
+                    g.setColor(new Color(grey, grey, grey));
+                    g.fillRect(x0 + c * scale, y0 + r * scale, scale, scale);
+                }
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(captions.get(i), x0, y0 + h * scale + captionHeight - 4);
+        }
+        g.dispose();
+        return grid;
+    }
+
+    private static double[] numeric(Table table, String column) {
+        if (!table.columnNames().contains(column) || !(table.column(column) instanceof NumericColumn<?> values)) {
+            throw new IllegalArgumentException("no numeric column '" + column + "' in table '" + table.name()
+                    + "'; columns: " + table.columnNames());
+        }
+        return values.asDoubleArray();
+    }
+
+    /** Keeps the pairs where both coordinates are finite (and x > 0 on a log axis). */
+    private static double[][] finitePoints(double[] x, double[] y, boolean positiveX) {
+        int n = 0;
+        double[] xs = new double[x.length];
+        double[] ys = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && (!positiveX || x[i] > 0)) {
+                xs[n] = x[i];
+                ys[n] = y[i];
+                n++;
+            }
+        }
+        return new double[][] {Arrays.copyOf(xs, n), Arrays.copyOf(ys, n)};
+    }
+
+    private static void markIfEmpty(boolean empty, Chart<?, ?> chart) {
+        if (empty) {
+            chart.setTitle(chart.getTitle() + NO_DATA);
+        }
+    }
+}
