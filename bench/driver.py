@@ -26,10 +26,10 @@ TRAINING = [
     ("train mlp 784-256-256-10 SGD b128", "mlp", "sgd", 20, 100),
     ("train mlp 784-256-256-10 Adam b128", "mlp", "adam", 20, 100),
     ("train cnn 16-32 BN Adam b128", "cnn", "adam", 5, 30),
-    ("train lm 2L d64 Adam b32x64", "lm-2L-d64", "adam", 3, 15),
-    ("train lm 4L d64 Adam b32x64", "lm-4L-d64", "adam", 3, 15),
-    ("train lm 2L d128 Adam b32x64", "lm-2L-d128", "adam", 3, 12),
-    ("train lm 4L d128 Adam b32x64", "lm-4L-d128", "adam", 3, 12),
+    ("train lm 2L d64 Adam b32x64", "lm-2L-d64", "adam", 3, 10),
+    ("train lm 4L d64 Adam b32x64", "lm-4L-d64", "adam", 3, 10),
+    ("train lm 2L d128 Adam b32x64", "lm-2L-d128", "adam", 2, 8),
+    ("train lm 4L d128 Adam b32x64", "lm-4L-d128", "adam", 2, 8),
 ]
 # (case, model, batch, warm-up calls, measured calls)
 INFERENCE = [
@@ -37,8 +37,8 @@ INFERENCE = [
     ("infer mlp b256", "mlp", 256, 10, 50),
     ("infer cnn b1", "cnn", 1, 20, 100),
     ("infer cnn b256", "cnn", 256, 3, 10),
-] + [(f"infer lm {m[3:].replace('-', ' ')} b{b}", m, b, w, c)
-     for m in ("lm-2L-d64", "lm-4L-d64", "lm-2L-d128", "lm-4L-d128")
+] + [(f"infer lm {m[3:].replace('-', ' ')} b{b}", m, b, w, c)  # the smallest and the largest LM
+     for m in ("lm-2L-d64", "lm-4L-d128")
      for b, w, c in ((1, 10, 40), (256, 1, 3))]
 TRAIN_TARGET = 1.5
 ROUND_TRIP_TARGET = 2.0
@@ -185,7 +185,7 @@ def memory_case(args, data_dir):
 def kernel_cases(args):
     if not kernel_latency.installed("java"):
         say("kernel 'java' is not installed in JUPYTER_PATH; run ./repro setup (skipping the kernel case)")
-        return []
+        return [], None
     starts, trips = (1, 20) if args.quick else (3, 100)
     result = kernel_latency.measure(["java", "python3"], starts, trips)
     peer = "ipykernel"
@@ -195,7 +195,16 @@ def kernel_cases(args):
                 np.median(result["python3"]["round_trip_ms"]))]
     for r in rows:
         say(f"{r['case']}: {r['toolkit_ms']:.1f} ms vs {r['peer_ms']:.1f} ms")
-    return rows
+    worker = Worker("toolkit", java_worker(args, 1), os.path.join(args.out, "toolkit-jshell.log"))
+    try:
+        floor = worker.ask("jshell", trips)
+    finally:
+        worker.close()
+    note = (f"JShell floor: a bare `JShell` (local execution) takes {floor['first_ms']:.0f} ms to build and evaluate "
+            f"its first snippet and {floor['ms']:.1f} ms per `1 + 1` after warm-up (javac compiles and loads one class "
+            f"per snippet); the kernel's round trip cannot go below that.")
+    say(note)
+    return rows, note
 
 
 def selected(args, case):
@@ -289,13 +298,17 @@ def main():
     for threads in (int(t) for t in args.threads.split(",")):
         rows += model_cases(args, threads, data_dir)
     memory = memory_case(args, data_dir) if selected(args, "memory") else None
+    kernel_note = None
     if not args.no_kernel and selected(args, "kernel"):
-        rows += kernel_cases(args)
+        kernel_rows, kernel_note = kernel_cases(args)
+        rows += kernel_rows
 
     choice = thread_choice(rows)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(rows, f, indent=1)
     table = markdown(rows, started, load_before, os.getloadavg()[0], choice)
+    if kernel_note:
+        table += "\n" + kernel_note + "\n"
     if memory:
         steps, rss, growth = memory
         with open(os.path.join(args.out, "memory.json"), "w") as f:

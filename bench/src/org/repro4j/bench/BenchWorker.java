@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import jdk.jshell.JShell;
 import org.repro4j.data.LmBatches;
 import org.repro4j.train.Batch;
 import org.repro4j.train.Batches;
@@ -38,6 +39,7 @@ import org.repro4j.train.Optimizer;
  * profile MODEL OPTIMIZER WARMUP STEPS SEED   → {"phases": {name: ms}, "update_ms": ms, "op_us": µs}  (see {@link StepProfile})
  * trace MODEL OPTIMIZER WARMUP STEPS FILE     → {"file": FILE}  (PyTorch profiler's Chrome trace of STEPS steps)
  * memory MODEL OPTIMIZER STEPS EVERY          → {"rss_mb": [resident memory after every EVERY steps]}
+ * jshell CALLS                                → {"ms": median ms of JShell.eval("1 + 1"), "first_ms": start-up}
  * </pre>
  *
  * Training goes through the toolkit's own loop, {@link Fit}, exactly as a notebook calls it; a step's time is the
@@ -89,6 +91,9 @@ public final class BenchWorker {
             }
             case "memory" -> {
                 return memory(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]));
+            }
+            case "jshell" -> {
+                return jshellFloor(Integer.parseInt(w[1]));
             }
             default -> throw new IllegalArgumentException("unknown command " + w[0]);
         }
@@ -178,6 +183,27 @@ public final class BenchWorker {
             throw new IllegalStateException("no VmRSS line in /proc/self/status");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The floor under any JShell-based kernel's trivial-cell round trip: a bare {@link JShell} (local execution, as
+     * the repro4j kernel uses) evaluating {@code 1 + 1}, i.e. javac compiling and loading one snippet class.
+     */
+    private static String jshellFloor(int calls) {
+        long start = System.nanoTime();
+        try (JShell shell = JShell.builder().executionEngine("local").build()) {
+            shell.eval("1 + 1");
+            double first = (System.nanoTime() - start) / 1e6;
+            double[] times = new double[calls];
+            for (int call = -10; call < calls; call++) {
+                long t = System.nanoTime();
+                shell.eval("1 + 1");
+                if (call >= 0) {
+                    times[call] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+            return String.format(Locale.ROOT, "{\"ms\": %.3f, \"first_ms\": %.1f}", median(times), first);
         }
     }
 
