@@ -152,6 +152,7 @@ public final class ModelCache {
         M model = train.apply(config);
         C built = format.configOf(model);
         if (!config.equals(built)) {
+            closeQuietly(model);
             throw new IllegalStateException("the training function for '" + key + "' built a model with config "
                     + built + " but " + config + " was asked for");
         }
@@ -218,6 +219,16 @@ public final class ModelCache {
             return new Loaded<>(format.load(dir), null);
         } catch (IOException | RuntimeException e) {
             return new Loaded<>(null, "the cached files are unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void closeQuietly(Object model) {
+        if (model instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // the caller is about to get the more useful error about the config
+            }
         }
     }
 
