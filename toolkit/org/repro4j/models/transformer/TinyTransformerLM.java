@@ -306,7 +306,13 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
         }
         requireTokenIds(targets, "targets");
         NDArray logProbs = logits(inputs).logSoftmax(-1);
-        return logProbs.gather(targets.toType(DataType.INT64, false).expandDims(-1), -1).squeeze(-1);
+        try {
+            return logProbs.gather(targets.toType(DataType.INT64, false).expandDims(-1), -1).squeeze(-1);
+        } catch (EngineException e) {
+            throw new IllegalArgumentException("target ids must be in [0, " + config.vocabSize() + "), got values from "
+                    + targets.min().toType(DataType.INT64, false).getLong() + " to "
+                    + targets.max().toType(DataType.INT64, false).getLong(), e);
+        }
     }
 
     private static NDArray inputsOf(NDArray tokens) {

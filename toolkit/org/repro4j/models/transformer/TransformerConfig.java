@@ -58,7 +58,10 @@ public record TransformerConfig(
         return new Builder(vocabSize);
     }
 
-    /** @return a builder holding this config's values, to change some of them */
+    /**
+     * @return a builder holding this config's values, to change some of them; {@code dHead} is copied too, so
+     *     set it again when changing {@code dModel} or {@code nHeads}
+     */
     public Builder toBuilder() {
         Builder b = new Builder(vocabSize);
         b.context = context;
