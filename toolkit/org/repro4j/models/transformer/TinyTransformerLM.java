@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,7 +184,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
             model.load(dir, MODEL_NAME);
             // the Model's manager read the arrays; move them to the model's own manager before it closes
             lm.parameters.values().forEach(p -> p.getArray().attach(lm.manager));
-        } catch (MalformedModelException | RuntimeException e) {
+        } catch (IOException | MalformedModelException | RuntimeException e) {
             lm.close();
             throw new IOException("cannot read the parameters in " + dir + " (" + e.getMessage()
                     + "); delete the folder and train again", e);
@@ -349,11 +350,11 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
                     + ", temperature " + temperature);
         }
         Random sampler = new Random(seed);
-        int[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + newTokens);
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + newTokens);
         for (int n = prompt.length; n < sequence.length; n++) {
             int from = Math.max(0, n - config.context());
             try (NDManager step = manager.newSubManager()) {
-                NDArray window = step.create(java.util.Arrays.copyOfRange(sequence, from, n), new Shape(1, n - from));
+                NDArray window = step.create(Arrays.copyOfRange(sequence, from, n), new Shape(1, n - from));
                 float[] last = logits(window).get(new NDIndex("0, -1")).toFloatArray();
                 sequence[n] = temperature == 0 ? argMax(last) : sample(last, temperature, sampler);
             }
