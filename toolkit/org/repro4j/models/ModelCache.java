@@ -126,6 +126,8 @@ public final class ModelCache {
      * @param trainingDataHash hash of the training data
      * @param train trains a model of the given config; called only on a miss
      * @param format how the model kind is saved and loaded
+     * @param <C> the config type
+     * @param <M> the model type
      * @return the cached or newly trained model
      * @throws IllegalArgumentException if the key is not a plain folder name or the hash is blank
      * @throws IllegalStateException if {@code train} returns a model of another config

@@ -758,42 +758,66 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
         return wU == null ? wE.getArray().transpose() : wU.getArray();
     }
 
-    /** @param layer block index @return queries {@code W_Q}, shape {@code [n_heads, d_model, d_head]} */
+    /**
+     * @param layer block index
+     * @return queries {@code W_Q}, shape {@code [n_heads, d_model, d_head]}
+     */
     public NDArray W_Q(int layer) {
         return layer(layer).wQ.getArray();
     }
 
-    /** @param layer block index @return keys {@code W_K}, shape {@code [n_heads, d_model, d_head]} */
+    /**
+     * @param layer block index
+     * @return keys {@code W_K}, shape {@code [n_heads, d_model, d_head]}
+     */
     public NDArray W_K(int layer) {
         return layer(layer).wK.getArray();
     }
 
-    /** @param layer block index @return values {@code W_V}, shape {@code [n_heads, d_model, d_head]} */
+    /**
+     * @param layer block index
+     * @return values {@code W_V}, shape {@code [n_heads, d_model, d_head]}
+     */
     public NDArray W_V(int layer) {
         return layer(layer).wV.getArray();
     }
 
-    /** @param layer block index @return output {@code W_O}, shape {@code [n_heads, d_head, d_model]} */
+    /**
+     * @param layer block index
+     * @return output {@code W_O}, shape {@code [n_heads, d_head, d_model]}
+     */
     public NDArray W_O(int layer) {
         return layer(layer).wO.getArray();
     }
 
-    /** @param layer block index @return {@code b_Q}, shape {@code [n_heads, d_head]} */
+    /**
+     * @param layer block index
+     * @return {@code b_Q}, shape {@code [n_heads, d_head]}
+     */
     public NDArray b_Q(int layer) {
         return layer(layer).bQ.getArray();
     }
 
-    /** @param layer block index @return {@code b_K}, shape {@code [n_heads, d_head]} */
+    /**
+     * @param layer block index
+     * @return {@code b_K}, shape {@code [n_heads, d_head]}
+     */
     public NDArray b_K(int layer) {
         return layer(layer).bK.getArray();
     }
 
-    /** @param layer block index @return {@code b_V}, shape {@code [n_heads, d_head]} */
+    /**
+     * @param layer block index
+     * @return {@code b_V}, shape {@code [n_heads, d_head]}
+     */
     public NDArray b_V(int layer) {
         return layer(layer).bV.getArray();
     }
 
-    /** @param layer block index @return {@code b_O}, shape {@code [d_model]} */
+    /**
+     * @param layer block index
+     * @return {@code b_O}, shape {@code [d_model]}
+     */
     public NDArray b_O(int layer) {
         return layer(layer).bO.getArray();
     }
@@ -807,7 +831,11 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
         return mlpLayer(layer).wIn.getArray();
     }
 
-    /** @param layer block index @return {@code b_in}, shape {@code [d_mlp]} @throws IllegalStateException in attention-only mode */
+    /**
+     * @param layer block index
+     * @return {@code b_in}, shape {@code [d_mlp]}
+     * @throws IllegalStateException in attention-only mode
+     */
     public NDArray b_in(int layer) {
         return mlpLayer(layer).bIn.getArray();
     }
@@ -821,7 +849,11 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
         return mlpLayer(layer).wOut.getArray();
     }
 
-    /** @param layer block index @return {@code b_out}, shape {@code [d_model]} @throws IllegalStateException in attention-only mode */
+    /**
+     * @param layer block index
+     * @return {@code b_out}, shape {@code [d_model]}
+     * @throws IllegalStateException in attention-only mode
+     */
     public NDArray b_out(int layer) {
         return mlpLayer(layer).bOut.getArray();
     }

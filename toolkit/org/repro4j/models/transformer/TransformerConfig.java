@@ -13,6 +13,8 @@ package org.repro4j.models.transformer;
  * TransformerConfig heads = TransformerConfig.builder(26).nLayers(2).attentionOnly(true).build();
  * }</pre>
  *
+ * The constructor throws {@link IllegalArgumentException}, naming the field, if any size is not positive.
+ *
  * @param vocabSize number of token ids, {@code d_vocab}; tokens are in {@code [0, vocabSize)}
  * @param context longest sequence the model reads, {@code n_ctx} (rows of {@code W_pos})
  * @param dModel width of the residual stream
@@ -34,9 +36,7 @@ public record TransformerConfig(
         boolean tiedEmbeddings,
         boolean attentionOnly) {
 
-    /**
-     * @throws IllegalArgumentException naming the field if any size is not positive
-     */
+    // every size must be positive; the message names the field
     public TransformerConfig {
         requirePositive("vocabSize", vocabSize);
         requirePositive("context", context);
@@ -97,25 +97,37 @@ public record TransformerConfig(
             this.vocabSize = vocabSize;
         }
 
-        /** @param value number of token ids @return this builder */
+        /**
+         * @param value number of token ids
+         * @return this builder
+         */
         public Builder vocabSize(int value) {
             vocabSize = value;
             return this;
         }
 
-        /** @param value longest sequence, {@code n_ctx} @return this builder */
+        /**
+         * @param value longest sequence, {@code n_ctx}
+         * @return this builder
+         */
         public Builder context(int value) {
             context = value;
             return this;
         }
 
-        /** @param value residual-stream width @return this builder */
+        /**
+         * @param value residual-stream width
+         * @return this builder
+         */
         public Builder dModel(int value) {
             dModel = value;
             return this;
         }
 
-        /** @param value heads per layer @return this builder */
+        /**
+         * @param value heads per layer
+         * @return this builder
+         */
         public Builder nHeads(int value) {
             nHeads = value;
             return this;
@@ -130,25 +142,37 @@ public record TransformerConfig(
             return this;
         }
 
-        /** @param value number of blocks @return this builder */
+        /**
+         * @param value number of blocks
+         * @return this builder
+         */
         public Builder nLayers(int value) {
             nLayers = value;
             return this;
         }
 
-        /** @param value MLP hidden width @return this builder */
+        /**
+         * @param value MLP hidden width
+         * @return this builder
+         */
         public Builder dMlp(int value) {
             dMlp = value;
             return this;
         }
 
-        /** @param value whether {@code W_U = W_Eᵀ} @return this builder */
+        /**
+         * @param value whether {@code W_U = W_Eᵀ}
+         * @return this builder
+         */
         public Builder tiedEmbeddings(boolean value) {
             tiedEmbeddings = value;
             return this;
         }
 
-        /** @param value whether blocks have no MLPs @return this builder */
+        /**
+         * @param value whether blocks have no MLPs
+         * @return this builder
+         */
         public Builder attentionOnly(boolean value) {
             attentionOnly = value;
             return this;
