@@ -106,6 +106,10 @@ import org.repro4j.models.HookPoint;
  * <p><b>Memory.</b> The model owns an {@link NDManager} holding its parameters; {@link #close()} frees it. Every
  * array a forward pass creates belongs to the manager of its input tokens, so run steps in a sub-manager.
  *
+ * <p><b>Speed.</b> Call {@link org.repro4j.models.NativeMemory#keepFreedMemory()} once before training: with
+ * glibc's default malloc settings every step page-faults its arrays in again, which more than doubles the CPU
+ * time of a step of this model.
+ *
  * <p>It is a DJL {@link ai.djl.nn.Block}: {@code forward} maps {@code NDList(tokens [b, s])} to
  * {@code NDList(logits [b, s, V])}, so DJL trainers can drive it.
  */
