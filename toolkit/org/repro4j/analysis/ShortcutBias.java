@@ -5,7 +5,7 @@ import org.repro4j.data.ShortcutData;
 /**
  * A model's <em>shortcut bias</em>: how much more it relies on the shortcut feature than the Bayes-optimal classifier
  * does. From Hermann, Mobahi, Fel &amp; Mozer, "On the Foundations of Shortcut Learning", ICLR 2024
- * (arXiv 2310.16228), §2; the paper's exact formula could not be retrieved, so these definitions are
+ * (arXiv 2310.16228); the paper's exact formula could not be retrieved, so these definitions are
  * <b>reconstructed</b> (repro4j spec core3 §1(b)) to keep its stated meaning.
  *
  * <ul>

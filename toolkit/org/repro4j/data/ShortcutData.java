@@ -6,7 +6,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 /**
  * Vector data with a <em>shortcut</em> and a <em>core</em> latent feature whose predictivity and availability are
  * set independently: the generative framework of Hermann, Mobahi, Fel &amp; Mozer, "On the Foundations of Shortcut
- * Learning", ICLR 2024 (arXiv 2310.16228), §2. The paper's exact equations could not be retrieved; this is the
+ * Learning", ICLR 2024 (arXiv 2310.16228). The paper's exact equations could not be retrieved; this is the
  * <b>reconstructed</b> design of repro4j's spec (core3 §1(b)), which keeps the paper's stated meaning.
  *
  * <ul>
