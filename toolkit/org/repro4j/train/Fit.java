@@ -54,7 +54,7 @@ import org.repro4j.loss.LossFunction;
  * had already spoiled the weights; so a NaN or infinite loss stops training at the step where it appears, before
  * that step's update, and the model keeps its last finite weights. Measured on the 2-core target (1 thread, CPU
  * time of the training thread, machine shared): 784-256-256-10 at batch 128 takes 5.2–6.9 ms per step with Adam
- * (about 160 steps/s when the machine is idle) against 4.0–7.7 ms in PyTorch 1.13 eager; the remaining gap on
+ * (150–190 steps/s of one free core) against 4.0–7.7 ms in PyTorch 1.13 eager; the remaining gap on
  * large layers is libtorch 2.7.1's matrix product on this CPU (0.78 ms against 0.55 ms for
  * {@code [128, 784] × [784, 256]}), not the loop.
  *
