@@ -72,9 +72,12 @@ final class CellOutput implements AutoCloseable {
         err.send();
     }
 
-    /** Stops the periodic flush, sends what is left and, if output was discarded, how much. */
+    /** Stops the periodic flush, sends what is left and, if output was discarded, how much. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (out.closed) {
+            return;
+        }
         ticker.cancel(false);
         stdout.flush();
         stderr.flush();

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -53,9 +54,8 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
     private static final String VERSION = Optional.ofNullable(JavaKernel.class.getPackage().getImplementationVersion())
             .orElse("dev");
 
-    private final Evaluator evaluator;
-    private final CellRunner runner;
-    private final CodeAssist assist;
+    /** JShell and the start-up script, prepared in the background so the kernel answers Jupyter at once. */
+    private final CompletableFuture<Session> session;
     private final InMemoryHistory history;
     private final Optional<Duration> cellTimeout;
     private final ScheduledExecutorService timer;
@@ -63,18 +63,24 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
     private volatile CellOutput currentOutput;
     private volatile boolean running;
 
-    private JavaKernel(Evaluator evaluator, InMemoryHistory history, Optional<Duration> cellTimeout) {
+    /** What runs cells, once started. */
+    private record Session(Evaluator evaluator, CellRunner runner, CodeAssist assist) {
+    }
+
+    private JavaKernel(InMemoryHistory history, Optional<Duration> cellTimeout, PrintStream log) {
         super("repro4j", VERSION, languageInfo(), List.of(
                         new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/17/docs/api/index.html"),
                         new HelpLink("JShell guide",
                                 "https://docs.oracle.com/en/java/javase/17/jshell/introduction-jshell.html")),
                 history, new JupyterIO(StandardCharsets.UTF_8), new CommManager(), new Renderer(), null,
                 new MagicsRegistry(), true, new StringStyler.Builder().build());
-        this.evaluator = evaluator;
         this.history = history;
         this.cellTimeout = cellTimeout;
-        this.runner = new CellRunner(evaluator, new Magics(evaluator, Path.of("").toAbsolutePath()));
-        this.assist = new CodeAssist(evaluator.jshell().sourceCodeAnalysis());
+        this.session = CompletableFuture.supplyAsync(() -> startSession(log), task -> {
+            Thread thread = new Thread(task, "repro4j-startup");
+            thread.setDaemon(true);
+            thread.start();
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "repro4j-output");
             thread.setDaemon(true);
@@ -83,7 +89,9 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
     }
 
     /**
-     * Starts JShell and runs the start-up script, so the first cell does not wait for either.
+     * Creates the kernel and starts JShell and the start-up script in the background: the compiler takes
+     * seconds to warm up, and Jupyter should not wait for that before the kernel answers {@code kernel_info}.
+     * The first request that needs JShell waits for it.
      *
      * @param log where the kernel reports its own problems (the process's stderr, which Jupyter logs)
      * @return a kernel ready to be connected
@@ -91,12 +99,20 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
      */
     public static JavaKernel start(PrintStream log) {
         Optional<Duration> timeout = CellTimeout.parse(System.getenv(CellTimeout.VARIABLE));
+        return new JavaKernel(new InMemoryHistory(), timeout, log);
+    }
+
+    private static Session startSession(PrintStream log) {
         Evaluator evaluator = new Evaluator();
-        JavaKernel kernel = new JavaKernel(evaluator, new InMemoryHistory(), timeout);
         for (String problem : StartupScript.run(evaluator, System.getenv(StartupScript.VARIABLE))) {
             log.println("repro4j kernel start-up: " + problem);
         }
-        return kernel;
+        CellRunner runner = new CellRunner(evaluator, new Magics(evaluator, Path.of("").toAbsolutePath()));
+        return new Session(evaluator, runner, new CodeAssist(evaluator.jshell().sourceCodeAnalysis()));
+    }
+
+    private Session session() {
+        return session.join();
     }
 
     private static LanguageInfo languageInfo() {
@@ -141,6 +157,7 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
         }
         int cell = executionCount.get() - 1;
         history.recordInput(cell, code);
+        Evaluator evaluator = session().evaluator();
         evaluator.beginCell();
         running = true;
         Optional<ScheduledFuture<?>> timeout = cellTimeout.map(limit -> timer.schedule(
@@ -149,7 +166,7 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
                         + "variables from earlier cells are kept")),
                 limit.toMillis(), TimeUnit.MILLISECONDS));
         try {
-            return runner.run(code, cell);
+            return session().runner().run(code, cell);
         } finally {
             running = false;
             timeout.ifPresent(t -> t.cancel(false));
@@ -226,8 +243,11 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
 
     @Override
     public void interrupt() {
-        evaluator.stop(ErrorFormatter.simple("Interrupted",
-                "the cell was interrupted; variables from earlier cells are kept"));
+        Session started = session.getNow(null);
+        if (started != null) {
+            started.evaluator().stop(ErrorFormatter.simple("Interrupted",
+                    "the cell was interrupted; variables from earlier cells are kept"));
+        }
     }
 
     @Override
@@ -240,18 +260,18 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
 
     @Override
     public DisplayData inspect(String code, int cursor, boolean detail) {
-        String documentation = assist.documentation(code, cursor);
+        String documentation = session().assist().documentation(code, cursor);
         return documentation == null ? null : new DisplayData(documentation);
     }
 
     @Override
     public ReplacementOptions complete(String code, int cursor) {
-        return assist.complete(code, cursor);
+        return session().assist().complete(code, cursor);
     }
 
     @Override
     public String isComplete(String code) {
-        return assist.isComplete(code);
+        return session().assist().isComplete(code);
     }
 
     /** jjava 1.0-a6 leaves {@code status} out of {@code kernel_info_reply}; the protocol requires it. */
@@ -307,7 +327,7 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
 
     @Override
     public void onShutdown(boolean restarting) {
-        evaluator.close();
+        session.thenAccept(started -> started.evaluator().close());
         timer.shutdownNow();
         super.onShutdown(restarting);
     }

@@ -12,3 +12,12 @@ import java.util.stream.*;
 
 // display(x), update(id, x) and clearOutput(): show and redraw objects from code.
 import static org.repro4j.display.Display.*;
+
+// The libraries the toolkit is built on: DJL arrays, Tablesaw tables.
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.index.NDIndex;
+import tech.tablesaw.api.Table;

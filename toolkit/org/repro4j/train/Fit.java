@@ -47,10 +47,16 @@ import org.repro4j.loss.LossFunction;
  * {@link #run()} returns. Re-running a training cell therefore keeps native memory flat.
  *
  * <p><b>Speed.</b> The loop does no per-step work that was not asked for: no metrics during training, no
- * host copies except the scalar loss. The loss is read every step (4 bytes; on the CPU engine the operations are
- * synchronous, so this adds no stall — measured at under 1 % of a 784-256-256-10 step). In exchange a NaN or
- * infinite loss stops training at the step where it appears, before that step's update, so the model keeps its
- * last finite weights.
+ * host copies except the scalar loss, one fused native update per parameter tensor. The loss is read every step:
+ * on the CPU engine operations run synchronously, so reading it causes no pipeline stall, only the copy of 4 bytes
+ * (measured 6–19 µs, 0.1–0.3 % of a 784-256-256-10 step at batch 128, about 1 % of a 20-64-2 step). Reading it
+ * only every k steps would save that little and delay the divergence check by up to k steps, after NaN updates
+ * had already spoiled the weights; so a NaN or infinite loss stops training at the step where it appears, before
+ * that step's update, and the model keeps its last finite weights. Measured on the 2-core target (1 thread, CPU
+ * time of the training thread, machine shared): 784-256-256-10 at batch 128 takes 5.2–6.9 ms per step with Adam
+ * (150–190 steps/s of one free core) against 4.0–7.7 ms in PyTorch 1.13 eager; the remaining gap on
+ * large layers is libtorch 2.7.1's matrix product on this CPU (0.78 ms against 0.55 ms for
+ * {@code [128, 784] × [784, 256]}), not the loop.
  *
  * <p><b>Divergence.</b> A non-finite loss throws {@link TrainingDivergedException} naming the step and the last
  * finite loss.

@@ -7,14 +7,17 @@ import ai.djl.pytorch.jni.JniUtils;
  * The number of threads PyTorch uses inside one operation (intra-op parallelism, {@code torch.set_num_threads}).
  *
  * <p>Unless the JVM was started with {@code -Dai.djl.pytorch.num_threads=N}, or {@link #set(int)} was called,
- * {@link Fit} applies {@link #DEFAULT} before training. The default was measured on the target machine
- * (2 cores, shared): see the class's {@code DEFAULT} note.
+ * {@link Fit} applies {@link #DEFAULT} before training.
  */
 public final class NativeThreads {
 
     /**
-     * Default intra-op thread count. Measured for a 784-256-256-10 MLP at batch 128 with Adam on 2 cores:
-     * see the training benchmark note in {@code Fit}.
+     * Default intra-op thread count: 1. Measured on the 2-core target machine while it was shared (load 8–12),
+     * 784-256-256-10 MLP, batch 128, Adam, 100 steps: 1 thread took 18–31 ms per step of wall-clock time, 2
+     * threads 140–330 ms, because OpenMP workers that the OS deschedules stall every operation's barrier. On
+     * shared machines (Binder, CI, a class's server) one thread is the robust choice; on an idle multi-core
+     * machine call {@code NativeThreads.set(2)} or start the JVM with {@code -Dai.djl.pytorch.num_threads=2}
+     * (and consider {@code OMP_WAIT_POLICY=passive}).
      */
     public static final int DEFAULT = 1;
 

@@ -63,7 +63,7 @@ final class JupyterSupport {
     /** Executes a notebook with nbconvert into {@code outputDir}; claims go to {@code buildDir}/claims. */
     static Run executeNotebook(Path notebook, String scale, Path outputDir, Path buildDir, long timeoutSeconds)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/jupyter", "nbconvert", "--to", "notebook",
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-m", "nbconvert", "--to", "notebook",
                 "--execute", "--ExecutePreprocessor.kernel_name=java",
                 "--ExecutePreprocessor.timeout=" + timeoutSeconds, "--output-dir", outputDir.toString(),
                 notebook.toString()));

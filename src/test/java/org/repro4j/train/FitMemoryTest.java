@@ -42,8 +42,8 @@ class FitMemoryTest {
                 try (NDManager cell = NDManager.newBaseManager()) {
                     Mlp mlp = new Mlp(784, 2, 128, 10, Nonlinearity.RELU).initialize(cell, run);
                     int parameterArrays = cell.getManagedArrays().size();
-                    Fit.of(mlp).data(x, y, 128).steps(100).evaluate("train", x, y)
-                            .metric("accuracy", Metrics::accuracy).evaluateEvery(50).quiet().run();
+                    Fit.of(mlp).data(x, y, 128).steps(60).evaluate("train", x, y)
+                            .metric("accuracy", Metrics::accuracy).evaluateEvery(30).quiet().run();
                     assertEquals(parameterArrays, cell.getManagedArrays().size(), "training left arrays in the model's manager");
                 }
                 if (run == 5) {
@@ -53,7 +53,7 @@ class FitMemoryTest {
             }
             System.gc();
             long growth = residentBytes() - afterWarmUp;
-            // one leaked run would hold ≥ 100 steps × (batch 400 KB + activations) ≈ 50 MB; 15 leaked runs far more
+            // one leaked run would hold 60 steps × (batch 400 KB + activations) ≈ 35 MB; 15 leaked runs ≈ 500 MB
             assertTrue(growth < 40 * MB, "resident memory grew by " + growth / MB + " MB over 15 re-runs");
         }
     }

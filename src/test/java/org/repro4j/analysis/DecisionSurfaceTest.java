@@ -1,0 +1,75 @@
+package org.repro4j.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.repro4j.data.ShortcutData;
+import org.repro4j.data.ShortcutData.Feature;
+
+class DecisionSurfaceTest {
+
+    private static final ShortcutData DATA = ShortcutData.create(Feature.of(0.7, 4), Feature.of(0.9, 1), 2);
+
+    /** The Bayes classifier written as a model on inputs: reads each latent back through its column of U. */
+    private static final Function<float[][], double[]> BAYES_ON_INPUTS = x -> {
+        double[][] u = DATA.embedding();
+        double[] logits = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double zs = 0;
+            double zc = 0;
+            for (int row = 0; row < u.length; row++) {
+                zs += u[row][0] * x[i][row] / DATA.shortcut().amplitude();
+                zc += u[row][1] * x[i][row] / DATA.core().amplitude();
+            }
+            logits[i] = DATA.bayesLogit(zs, zc);
+        }
+        return logits;
+    };
+
+    @Test
+    void gridPointsPassThroughTheEmbeddingAndRowsFollowTheCoreAxis() {
+        double[] zs = DecisionSurface.axis(-3, 3, 7);
+        double[] zc = DecisionSurface.axis(-2, 2, 5);
+        DecisionSurface surface = DecisionSurface.evaluate(DATA, BAYES_ON_INPUTS, zs, zc);
+        assertEquals(5, surface.logits().length);
+        assertEquals(7, surface.logits()[0].length);
+        for (int i = 0; i < zc.length; i++) {
+            for (int j = 0; j < zs.length; j++) {
+                assertEquals(DATA.bayesLogit(zs[j], zc[i]), surface.logits()[i][j], 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void bayesLogitVanishesOnTheLdaLine() {
+        double[] zs = DecisionSurface.axis(-4, 4, 9);
+        DecisionSurface surface = DecisionSurface.evaluate(DATA, BAYES_ON_INPUTS, zs, new double[] {0});
+        for (int j = 0; j < zs.length; j++) {
+            assertEquals(0, DATA.bayesLogit(zs[j], surface.bayesBoundary()[j]), 1e-12);
+        }
+        // μ_s/μ_c = 0.5244/1.2816: the line is shallow because the core is more predictive.
+        assertEquals(-0.4092 * 4, surface.bayesBoundary()[8], 1e-3);
+    }
+
+    @Test
+    void axisIsEvenlySpacedAndInclusive() {
+        assertArrayEquals(new double[] {-1, -0.5, 0, 0.5, 1}, DecisionSurface.axis(-1, 1, 5), 1e-15);
+    }
+
+    @Test
+    void badInputsAreRejectedWithAFix() {
+        IllegalArgumentException wrongCount = assertThrows(IllegalArgumentException.class,
+                () -> DecisionSurface.evaluate(DATA, x -> new double[1], new double[] {0, 1}, new double[] {0}));
+        assertTrue(wrongCount.getMessage().contains("1 logits for 2 grid inputs"), wrongCount.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> DecisionSurface.evaluate(DATA, BAYES_ON_INPUTS, new double[0], new double[] {0}));
+        assertTrue(empty.getMessage().contains("at least one value"), empty.getMessage());
+        IllegalArgumentException shortAxis = assertThrows(IllegalArgumentException.class,
+                () -> DecisionSurface.axis(0, 1, 1));
+        assertTrue(shortAxis.getMessage().contains("at least 2 points, got 1"), shortAxis.getMessage());
+    }
+}

@@ -1,0 +1,79 @@
+package org.repro4j.analysis;
+
+import java.util.function.Function;
+import org.repro4j.data.ShortcutData;
+
+/**
+ * A model's logit over a grid in latent space (z_s, z_c), next to the Bayes (LDA) decision line: the inset of
+ * Fig. 2 in Hermann et al., "On the Foundations of Shortcut Learning", ICLR 2024 (arXiv 2310.16228).
+ *
+ * <p>The model sees inputs, not latents, so every grid point is mapped through the generator's own nesting and
+ * embedding ({@link ShortcutData#embed}) before the model is called once on the whole grid.
+ *
+ * @param zShortcut the horizontal axis, z_s values, shape [columns]
+ * @param zCore the vertical axis, z_c values, shape [rows]
+ * @param logits the model's logit at (z_s = zShortcut[j], z_c = zCore[i]) in {@code logits[i][j]}, shape
+ *     [rows, columns] (rows follow the vertical axis, as a heat map is drawn)
+ * @param bayesBoundary the z_c of the Bayes line 2(μ_s z_s + μ_c z_c) = 0 at each zShortcut[j], shape [columns]
+ */
+public record DecisionSurface(double[] zShortcut, double[] zCore, double[][] logits, double[] bayesBoundary) {
+
+    /**
+     * Evaluates a model on a latent grid.
+     *
+     * @param data the generator whose embedding the model was trained on
+     * @param model the model: inputs [m, d] to logits [m]
+     * @param zShortcut z_s axis, shape [columns], e.g. {@code axis(-4, 4, 61)}
+     * @param zCore z_c axis, shape [rows]
+     * @return the surface
+     * @throws IllegalArgumentException if an axis is empty or the model returns the wrong number of logits
+     */
+    public static DecisionSurface evaluate(
+            ShortcutData data, Function<float[][], double[]> model, double[] zShortcut, double[] zCore) {
+        if (zShortcut.length == 0 || zCore.length == 0) {
+            throw new IllegalArgumentException("both axes need at least one value, e.g. DecisionSurface.axis(-4, 4,"
+                    + " 61)");
+        }
+        int columns = zShortcut.length;
+        double[] gridS = new double[zCore.length * columns];
+        double[] gridC = new double[gridS.length];
+        for (int i = 0; i < zCore.length; i++) {
+            for (int j = 0; j < columns; j++) {
+                gridS[i * columns + j] = zShortcut[j];
+                gridC[i * columns + j] = zCore[i];
+            }
+        }
+        double[] flat = model.apply(data.embed(gridS, gridC));
+        if (flat.length != gridS.length) {
+            throw new IllegalArgumentException("the model returned " + flat.length + " logits for " + gridS.length
+                    + " grid inputs; it must return one logit per input row");
+        }
+        double[][] logits = new double[zCore.length][columns];
+        for (int i = 0; i < zCore.length; i++) {
+            System.arraycopy(flat, i * columns, logits[i], 0, columns);
+        }
+        double[] boundary = new double[columns];
+        for (int j = 0; j < columns; j++) {
+            boundary[j] = data.bayesBoundary(zShortcut[j]);
+        }
+        return new DecisionSurface(zShortcut.clone(), zCore.clone(), logits, boundary);
+    }
+
+    /**
+     * @param from first value
+     * @param to last value
+     * @param points number of values ≥ 2
+     * @return {@code points} evenly spaced values from {@code from} to {@code to} inclusive
+     * @throws IllegalArgumentException if points &lt; 2
+     */
+    public static double[] axis(double from, double to, int points) {
+        if (points < 2) {
+            throw new IllegalArgumentException("an axis needs at least 2 points, got " + points);
+        }
+        double[] values = new double[points];
+        for (int k = 0; k < points; k++) {
+            values[k] = from + (to - from) * k / (points - 1);
+        }
+        return values;
+    }
+}

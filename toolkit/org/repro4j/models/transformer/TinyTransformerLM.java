@@ -1,0 +1,943 @@
+package org.repro4j.models.transformer;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.repro4j.models.HookPoint;
+
+/**
+ * A small decoder-only transformer language model with every weight and activation reachable by its
+ * TransformerLens name: the model the toolkit's language-model reproductions share.
+ *
+ * <p><b>Architecture.</b> Causal self-attention transformer (Vaswani et al., 2017, "Attention Is All You Need")
+ * in the GPT-2 layout (Radford et al., 2019, "Language Models are Unsupervised Multitask Learners"): learned
+ * absolute position embeddings, pre-LayerNorm blocks {@code x + Attn(LN1(x))} then {@code x + MLP(LN2(x))} with a
+ * GELU MLP, a final LayerNorm and a linear unembedding, untied or tied to the embedding. In attention-only mode
+ * the blocks have no LN2 and no MLP (the attention-only transformers of Elhage et al., 2021, "A Mathematical
+ * Framework for Transformer Circuits"). No dropout. Weights start from N(0, 0.02²), the two projections that
+ * write into the residual stream ({@code W_O}, {@code W_out}) from N(0, (0.02/√(2·n_layers))²) as GPT-2, biases at
+ * 0 and LayerNorm gains at 1; the draws come from {@link java.util.Random} with the seed given to
+ * {@link #create}, so a seed gives the same model on every machine.
+ *
+ * <p><b>Weights.</b> Row-vector convention as TransformerLens: activations are rows, a layer computes
+ * {@code x·W + b}. Attention is not fused: each head has its own slice, so one head can be read, masked or
+ * edited. With {@code H = nHeads}, {@code d = dModel}, {@code e = dHead}, {@code V = vocabSize}, {@code C = context}:
+ * <table>
+ * <caption>parameter names (as {@link #parameter(String)} takes them) and shapes</caption>
+ * <tr><th>name</th><th>shape (index order)</th><th>role</th></tr>
+ * <tr><td>{@code embed.W_E}</td><td>{@code [V, d]}</td><td>token embedding, row = token id</td></tr>
+ * <tr><td>{@code pos_embed.W_pos}</td><td>{@code [C, d]}</td><td>position embedding, row = position</td></tr>
+ * <tr><td>{@code blocks.l.ln1.w}, {@code .b}</td><td>{@code [d]}</td><td>LayerNorm gain and bias</td></tr>
+ * <tr><td>{@code blocks.l.attn.W_Q}, {@code W_K}, {@code W_V}</td><td>{@code [H, d, e]}</td>
+ *     <td>head h reads {@code q_h = x·W_Q[h] + b_Q[h]}</td></tr>
+ * <tr><td>{@code blocks.l.attn.b_Q}, {@code b_K}, {@code b_V}</td><td>{@code [H, e]}</td><td></td></tr>
+ * <tr><td>{@code blocks.l.attn.W_O}</td><td>{@code [H, e, d]}</td><td>head h writes {@code z_h·W_O[h]}</td></tr>
+ * <tr><td>{@code blocks.l.attn.b_O}</td><td>{@code [d]}</td><td>added once, not per head</td></tr>
+ * <tr><td>{@code blocks.l.ln2.w}, {@code .b}</td><td>{@code [d]}</td><td>(not in attention-only mode)</td></tr>
+ * <tr><td>{@code blocks.l.mlp.W_in}, {@code b_in}</td><td>{@code [d, d_mlp]}, {@code [d_mlp]}</td><td></td></tr>
+ * <tr><td>{@code blocks.l.mlp.W_out}, {@code b_out}</td><td>{@code [d_mlp, d]}, {@code [d]}</td><td></td></tr>
+ * <tr><td>{@code ln_final.w}, {@code .b}</td><td>{@code [d]}</td><td></td></tr>
+ * <tr><td>{@code unembed.W_U}</td><td>{@code [d, V]}</td><td>absent when tied: {@link #W_U()} is then
+ *     {@code W_Eᵀ}</td></tr>
+ * </table>
+ * In this convention a head's OV circuit is {@code W_OV[h] = W_V[h]·W_O[h]} ({@code [d, d]}: the head reads
+ * {@code x} and writes {@code x·W_OV}) and its QK circuit is {@code W_QK[h] = W_Q[h]·W_K[h]ᵀ} ({@code [d, d]}:
+ * the pre-softmax score is {@code x_q·W_QK·x_kᵀ/√e}), as in Elhage et al. (2021).
+ *
+ * <p><b>Hook points</b> ({@link HookPoint}, recorded by {@code ActivationCache}, edited through {@code Hooks}),
+ * in forward order, with {@code b = batch}, {@code s = seq}:
+ * <table>
+ * <caption>hook names and shapes</caption>
+ * <tr><td>{@code hook_embed}, {@code hook_pos_embed}</td><td>{@code [b, s, d]}</td></tr>
+ * <tr><td>{@code blocks.l.hook_resid_pre}</td><td>{@code [b, s, d]}</td></tr>
+ * <tr><td>{@code blocks.l.ln1.hook_normalized}</td><td>{@code [b, s, d]} (after gain and bias)</td></tr>
+ * <tr><td>{@code blocks.l.attn.hook_q}, {@code hook_k}, {@code hook_v}</td><td>{@code [b, s, H, e]}</td></tr>
+ * <tr><td>{@code blocks.l.attn.hook_attn_scores}</td><td>{@code [b, H, query_pos, key_pos]}, scaled by
+ *     {@code 1/√e}, {@code -∞} above the diagonal</td></tr>
+ * <tr><td>{@code blocks.l.attn.hook_pattern}</td><td>{@code [b, H, query_pos, key_pos]}, rows sum to 1</td></tr>
+ * <tr><td>{@code blocks.l.attn.hook_z}</td><td>{@code [b, s, H, e]} (pattern-weighted values)</td></tr>
+ * <tr><td>{@code blocks.l.attn.hook_result}</td><td>{@code [b, s, H, d]}: head h's output
+ *     {@code z_h·W_O[h]}, before {@code b_O}</td></tr>
+ * <tr><td>{@code blocks.l.hook_attn_out}</td><td>{@code [b, s, d]} = Σ_h result + {@code b_O}</td></tr>
+ * <tr><td>{@code blocks.l.hook_resid_mid}</td><td>{@code [b, s, d]} (not in attention-only mode)</td></tr>
+ * <tr><td>{@code blocks.l.ln2.hook_normalized}</td><td>{@code [b, s, d]} (not in attention-only mode)</td></tr>
+ * <tr><td>{@code blocks.l.mlp.hook_pre}, {@code hook_post}</td><td>{@code [b, s, d_mlp]} before and after
+ *     GELU (not in attention-only mode)</td></tr>
+ * <tr><td>{@code blocks.l.hook_mlp_out}</td><td>{@code [b, s, d]} (not in attention-only mode)</td></tr>
+ * <tr><td>{@code blocks.l.hook_resid_post}</td><td>{@code [b, s, d]}</td></tr>
+ * <tr><td>{@code ln_final.hook_normalized}</td><td>{@code [b, s, d]}</td></tr>
+ * </table>
+ *
+ * <p><b>Effective weights.</b> Masks and weight edits (bigram subnetworks, talking-heads channel edits) are set
+ * per parameter with {@link #setWeightTransform}: the forward pass reads every parameter through its transform,
+ * so gradients flow to whatever arrays the transform uses. {@link #maskableParameterNames()} lists the weight
+ * matrices inside the blocks.
+ *
+ * <p><b>Memory.</b> The model owns an {@link NDManager} holding its parameters; {@link #close()} frees it. Every
+ * array a forward pass creates belongs to the manager of its input tokens, so run steps in a sub-manager.
+ *
+ * <p><b>Speed.</b> Call {@link org.repro4j.models.NativeMemory#keepFreedMemory()} once before training: with
+ * glibc's default malloc settings every step page-faults its arrays in again, which more than doubles the CPU
+ * time of a step of this model.
+ *
+ * <p>It is a DJL {@link ai.djl.nn.Block}: {@code forward} maps {@code NDList(tokens [b, s])} to
+ * {@code NDList(logits [b, s, V])}, so DJL trainers can drive it.
+ */
+public final class TinyTransformerLM extends AbstractBlock implements AutoCloseable {
+
+    /** File name prefix of the DJL parameter file written by {@link #save(Path)}: {@code lm-0000.params}. */
+    public static final String MODEL_NAME = "lm";
+    /** File that {@link #save(Path)} writes the {@link TransformerConfig} to, as JSON. */
+    public static final String CONFIG_FILE = "config.json";
+
+    private static final byte VERSION = 1;
+    private static final float LAYER_NORM_EPS = 1e-5f;
+    private static final float INIT_STD = 0.02f;
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private final TransformerConfig config;
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, HookShape> hookShapes = new LinkedHashMap<>();
+    private final Map<String, UnaryOperator<NDArray>> weightTransforms = new LinkedHashMap<>();
+    private final List<Layer> layers = new ArrayList<>();
+    private final Parameter wE;
+    private final Parameter wPos;
+    private final Parameter lnFinalW;
+    private final Parameter lnFinalB;
+    private final Parameter wU;
+    private final HookPoint hookEmbed;
+    private final HookPoint hookPosEmbed;
+    private final HookPoint hookLnFinal;
+    private final NDArray[] causalMasks;
+    private NDManager manager;
+
+    private TinyTransformerLM(TransformerConfig config, Random init) {
+        super(VERSION);
+        this.config = config;
+        int d = config.dModel();
+        wE = weight("embed.W_E", normal(init, INIT_STD), config.vocabSize(), d);
+        wPos = weight("pos_embed.W_pos", normal(init, INIT_STD), config.context(), d);
+        hookEmbed = hook("hook_embed", HookShape.RESID);
+        hookPosEmbed = hook("hook_pos_embed", HookShape.RESID);
+        for (int l = 0; l < config.nLayers(); l++) {
+            layers.add(new Layer(l, init));
+        }
+        lnFinalW = gain("ln_final.w");
+        lnFinalB = bias("ln_final.b", d);
+        hookLnFinal = hook("ln_final.hook_normalized", HookShape.RESID);
+        wU = config.tiedEmbeddings() ? null : weight("unembed.W_U", normal(init, INIT_STD), d, config.vocabSize());
+        causalMasks = new NDArray[config.context() + 1];
+    }
+
+    /**
+     * Builds a freshly initialised model.
+     *
+     * @param config sizes and options
+     * @param seed seed of the initial weights; equal seeds give equal models
+     * @return the model, owning a new {@link NDManager}; close it when done
+     */
+    public static TinyTransformerLM create(TransformerConfig config, long seed) {
+        TinyTransformerLM lm = new TinyTransformerLM(config, new Random(seed));
+        lm.manager = NDManager.newBaseManager();
+        lm.initialize(lm.manager, DataType.FLOAT32, new Shape(1, config.context()));
+        return lm;
+    }
+
+    /**
+     * Reads a model written by {@link #save(Path)}.
+     *
+     * @param dir folder holding {@value #CONFIG_FILE} and {@code lm-0000.params}
+     * @return the model, with the saved parameters and a new {@link NDManager}; close it when done
+     * @throws IOException if a file is missing or unreadable, or the parameters do not fit the config
+     */
+    public static TinyTransformerLM load(Path dir) throws IOException {
+        TinyTransformerLM lm = new TinyTransformerLM(readConfig(dir), new Random(0));
+        lm.manager = NDManager.newBaseManager();
+        try (Model model = Model.newInstance(MODEL_NAME)) {
+            model.setBlock(lm);
+            model.load(dir, MODEL_NAME);
+            // the Model's manager read the arrays; move them to the model's own manager before it closes
+            lm.parameters.values().forEach(p -> p.getArray().attach(lm.manager));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            lm.close();
+            throw new IOException("cannot read the parameters in " + dir + " (" + e.getMessage()
+                    + "); delete the folder and train again", e);
+        }
+        lm.initialize(lm.manager, DataType.FLOAT32, new Shape(1, lm.config.context()));
+        return lm;
+    }
+
+    /**
+     * Reads only the config of a saved model.
+     *
+     * @param dir folder written by {@link #save(Path)}
+     * @return the config in its {@value #CONFIG_FILE}
+     * @throws IOException if the file is missing or is not a valid config
+     */
+    public static TransformerConfig readConfig(Path dir) throws IOException {
+        Path file = dir.resolve(CONFIG_FILE);
+        try {
+            TransformerConfig config = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8),
+                    TransformerConfig.class);
+            if (config == null) {
+                throw new IOException(file + " is empty");
+            }
+            return config;
+        } catch (JsonParseException | IllegalArgumentException e) {
+            throw new IOException(file + " is not a valid TransformerConfig: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the config as {@value #CONFIG_FILE} and the parameters as a DJL model file
+     * ({@code lm-0000.params}), so {@link #load(Path)} gives identical logits.
+     *
+     * @param dir folder to write into; created if missing, existing files of the same names are replaced
+     * @throws IOException if writing fails
+     */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(CONFIG_FILE), GSON.toJson(config), StandardCharsets.UTF_8);
+        try (Model model = Model.newInstance(MODEL_NAME)) {
+            model.setBlock(this);
+            model.save(dir, MODEL_NAME);
+        }
+    }
+
+    /** @return the sizes and options of this model */
+    public TransformerConfig config() {
+        return config;
+    }
+
+    /** @return the manager that owns the parameters (arrays created from it live as long as the model) */
+    public NDManager manager() {
+        return manager;
+    }
+
+    // ---------------------------------------------------------------- forward and its helpers
+
+    /**
+     * Runs the model.
+     *
+     * @param tokens token ids, shape {@code [batch, seq]}, integer type, values in {@code [0, vocabSize)},
+     *     {@code 1 ≤ seq ≤ context}; the result and all temporaries belong to this array's manager
+     * @return next-token logits, shape {@code [batch, seq, vocab]}: position t scores token t+1 from tokens 0..t
+     * @throws IllegalArgumentException if the tokens have the wrong type, shape or range
+     */
+    public NDArray logits(NDArray tokens) {
+        return forward(new ParameterStore(manager, false), new NDList(tokens), false).singletonOrThrow();
+    }
+
+    /**
+     * Mean next-token cross-entropy of a batch of sequences, each position predicting the following token.
+     *
+     * @param tokens token ids, shape {@code [batch, seq]} with {@code seq ≥ 2}
+     * @return scalar loss in nats over the {@code batch·(seq−1)} predictions; differentiable
+     */
+    public NDArray loss(NDArray tokens) {
+        requireAtLeastTwoPositions(tokens);
+        return loss(inputsOf(tokens), targetsOf(tokens));
+    }
+
+    /**
+     * Mean cross-entropy of the model's predictions against given targets, e.g. an LM batch whose targets are
+     * the inputs shifted by one.
+     *
+     * @param inputs token ids, shape {@code [batch, seq]}
+     * @param targets the token expected after each input position, shape {@code [batch, seq]}
+     * @return scalar loss in nats; differentiable
+     * @throws IllegalArgumentException if the shapes differ or the ids are invalid
+     */
+    public NDArray loss(NDArray inputs, NDArray targets) {
+        return targetLogProbs(inputs, targets).mean().neg();
+    }
+
+    /**
+     * Per-position surprisal {@code −log₂ p(token_{t+1} | tokens_0..t)}, the metric of Chang &amp; Bergen (2025).
+     *
+     * @param tokens token ids, shape {@code [batch, seq]} with {@code seq ≥ 2}
+     * @return surprisal in bits, shape {@code [batch, seq − 1]}
+     */
+    public NDArray surprisalBits(NDArray tokens) {
+        requireAtLeastTwoPositions(tokens);
+        return surprisalBits(inputsOf(tokens), targetsOf(tokens));
+    }
+
+    /**
+     * Per-position surprisal of given targets.
+     *
+     * @param inputs token ids, shape {@code [batch, seq]}
+     * @param targets the token after each input position, shape {@code [batch, seq]}
+     * @return {@code −log₂ p(targets | inputs)} in bits, shape {@code [batch, seq]}
+     */
+    public NDArray surprisalBits(NDArray inputs, NDArray targets) {
+        return targetLogProbs(inputs, targets).div(-Math.log(2));
+    }
+
+    private NDArray targetLogProbs(NDArray inputs, NDArray targets) {
+        if (!inputs.getShape().equals(targets.getShape())) {
+            throw new IllegalArgumentException("inputs " + inputs.getShape() + " and targets " + targets.getShape()
+                    + " must have the same shape [batch, seq]");
+        }
+        requireTokenIds(targets, "targets");
+        NDArray logProbs = logits(inputs).logSoftmax(-1);
+        try {
+            return logProbs.gather(targets.toType(DataType.INT64, false).expandDims(-1), -1).squeeze(-1);
+        } catch (EngineException e) {
+            throw new IllegalArgumentException("target ids must be in [0, " + config.vocabSize() + "), got values from "
+                    + targets.min().toType(DataType.INT64, false).getLong() + " to "
+                    + targets.max().toType(DataType.INT64, false).getLong(), e);
+        }
+    }
+
+    private static NDArray inputsOf(NDArray tokens) {
+        return tokens.get(new NDIndex(":, :-1"));
+    }
+
+    private static NDArray targetsOf(NDArray tokens) {
+        return tokens.get(new NDIndex(":, 1:"));
+    }
+
+    private static void requireAtLeastTwoPositions(NDArray tokens) {
+        if (tokens.getShape().dimension() != 2 || tokens.getShape().get(1) < 2) {
+            throw new IllegalArgumentException("next-token loss needs tokens of shape [batch, seq] with seq ≥ 2, got "
+                    + tokens.getShape());
+        }
+    }
+
+    /**
+     * Continues a prompt one token at a time. When the sequence outgrows the context the model reads the last
+     * {@code context} tokens.
+     *
+     * @param prompt token ids to start from, at least one, each in {@code [0, vocabSize)}
+     * @param newTokens how many tokens to add, ≥ 0
+     * @param temperature 0 for greedy decoding (argmax), else sample from {@code softmax(logits / temperature)}
+     * @param seed seed of the sampler (unused when greedy)
+     * @return the prompt followed by {@code newTokens} generated ids
+     * @throws IllegalArgumentException if the prompt is empty or holds invalid ids, {@code newTokens < 0} or
+     *     {@code temperature < 0}
+     */
+    public int[] generate(int[] prompt, int newTokens, double temperature, long seed) {
+        if (prompt.length == 0 || newTokens < 0 || !(temperature >= 0)) {
+            throw new IllegalArgumentException("generate needs a non-empty prompt, newTokens ≥ 0 and temperature ≥ 0"
+                    + " (0 = greedy); got prompt length " + prompt.length + ", newTokens " + newTokens
+                    + ", temperature " + temperature);
+        }
+        Random sampler = new Random(seed);
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + newTokens);
+        for (int n = prompt.length; n < sequence.length; n++) {
+            int from = Math.max(0, n - config.context());
+            try (NDManager step = manager.newSubManager()) {
+                NDArray window = step.create(Arrays.copyOfRange(sequence, from, n), new Shape(1, n - from));
+                float[] last = logits(window).get(new NDIndex("0, -1")).toFloatArray();
+                sequence[n] = temperature == 0 ? argMax(last) : sample(last, temperature, sampler);
+            }
+        }
+        return sequence;
+    }
+
+    /**
+     * Greedy continuation, {@code generate(prompt, newTokens, 0, 0)}.
+     *
+     * @param prompt token ids to start from
+     * @param newTokens how many tokens to add
+     * @return the prompt followed by the generated ids
+     */
+    public int[] generate(int[] prompt, int newTokens) {
+        return generate(prompt, newTokens, 0, 0);
+    }
+
+    private static int argMax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int sample(float[] logits, double temperature, Random rng) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] weights = new double[logits.length];
+        double total = 0;
+        for (int i = 0; i < logits.length; i++) {
+            weights[i] = Math.exp((logits[i] - max) / temperature);
+            total += weights[i];
+        }
+        double u = rng.nextDouble() * total;
+        for (int i = 0; i < weights.length; i++) {
+            u -= weights[i];
+            if (u < 0) {
+                return i;
+            }
+        }
+        return weights.length - 1;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokens = inputs.singletonOrThrow();
+        requireTokenIds(tokens, "tokens");
+        Forward f = new Forward(store, tokens.getManager(), training);
+        long batch = tokens.getShape().get(0);
+        long seq = tokens.getShape().get(1);
+        int d = config.dModel();
+        NDArray embed = f.hook(hookEmbed, embed(tokens, f.weight(wE)));
+        NDArray pos = f.hook(hookPosEmbed, f.weight(wPos).get(new NDIndex("0:{}", seq)).broadcast(batch, seq, d));
+        NDArray resid = embed.add(pos);
+        for (Layer layer : layers) {
+            resid = layer.forward(f, resid);
+        }
+        NDArray normalized = f.hook(hookLnFinal, layerNorm(resid, f.weight(lnFinalW), f.weight(lnFinalB)));
+        NDArray unembed = wU == null ? f.weight(wE).transpose() : f.weight(wU);
+        return new NDList(normalized.matMul(unembed));
+    }
+
+    private NDArray embed(NDArray tokens, NDArray embedding) {
+        try {
+            return tokens.getNDArrayInternal().embedding(tokens, embedding, SparseFormat.DENSE).singletonOrThrow();
+        } catch (EngineException e) {
+            // the engine checks the range anyway; only a failing batch pays for finding the culprit
+            throw new IllegalArgumentException("token ids must be in [0, " + config.vocabSize() + "), got values from "
+                    + tokens.min().toType(DataType.INT64, false).getLong() + " to "
+                    + tokens.max().toType(DataType.INT64, false).getLong()
+                    + "; map unknown words to an <unk> id of the vocabulary", e);
+        }
+    }
+
+    private void requireTokenIds(NDArray tokens, String what) {
+        Shape shape = tokens.getShape();
+        if (!tokens.getDataType().isInteger()) {
+            throw new IllegalArgumentException(what + " must be integer token ids (INT32 or INT64), got "
+                    + tokens.getDataType() + "; create them with manager.create(int[] ids, new Shape(batch, seq))");
+        }
+        if (shape.dimension() != 2 || shape.get(0) < 1 || shape.get(1) < 1) {
+            throw new IllegalArgumentException(what + " must have shape [batch, seq] with batch, seq ≥ 1, got " + shape);
+        }
+        if (shape.get(1) > config.context()) {
+            throw new IllegalArgumentException(what + " have " + shape.get(1) + " positions but the model's context is "
+                    + config.context() + "; cut the sequences to at most " + config.context() + " tokens");
+        }
+    }
+
+    private static NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) {
+        return x.getNDArrayInternal()
+                .layerNorm(x, new Shape(x.getShape().tail()), gain, bias, LAYER_NORM_EPS)
+                .singletonOrThrow();
+    }
+
+    /** Additive causal mask {@code [seq, seq]}: 0 on and below the diagonal, −∞ above; built once per length. */
+    private NDArray causalMask(int seq) {
+        if (causalMasks[seq] == null) {
+            float[] mask = new float[seq * seq];
+            for (int q = 0; q < seq; q++) {
+                for (int k = q + 1; k < seq; k++) {
+                    mask[q * seq + k] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            causalMasks[seq] = manager.create(mask, new Shape(seq, seq));
+        }
+        return causalMasks[seq];
+    }
+
+    /** One forward pass's parameter access: parameter values read through their transforms, in {@code scope}. */
+    private final class Forward {
+        private final ParameterStore store;
+        private final NDManager scope;
+        private final boolean training;
+
+        Forward(ParameterStore store, NDManager scope, boolean training) {
+            this.store = store;
+            this.scope = scope;
+            this.training = training;
+        }
+
+        NDArray weight(Parameter parameter) {
+            NDArray value = store.getValue(parameter, scope.getDevice(), training);
+            // a view owned by the pass's scope, so arrays derived from the weight are freed with the pass's
+            NDArray view = value.reshape(value.getShape());
+            view.attach(scope);
+            UnaryOperator<NDArray> transform = weightTransforms.get(parameter.getName());
+            if (transform == null) {
+                return view;
+            }
+            NDArray effective = transform.apply(view);
+            if (!effective.getShape().equals(value.getShape())) {
+                throw new IllegalStateException("the weight transform of '" + parameter.getName()
+                        + "' changed its shape from " + value.getShape() + " to " + effective.getShape());
+            }
+            return effective;
+        }
+
+        NDArray hook(HookPoint point, NDArray x) {
+            return point.forward(store, new NDList(x), training).singletonOrThrow();
+        }
+    }
+
+    /** One transformer block: its parameters and hook points, and its forward pass. */
+    private final class Layer {
+        private final Parameter ln1W;
+        private final Parameter ln1B;
+        private final Parameter wQ;
+        private final Parameter wK;
+        private final Parameter wV;
+        private final Parameter wO;
+        private final Parameter bQ;
+        private final Parameter bK;
+        private final Parameter bV;
+        private final Parameter bO;
+        private final Parameter ln2W;
+        private final Parameter ln2B;
+        private final Parameter wIn;
+        private final Parameter bIn;
+        private final Parameter wOut;
+        private final Parameter bOut;
+        private final HookPoint residPre;
+        private final HookPoint ln1Normalized;
+        private final HookPoint hookQ;
+        private final HookPoint hookK;
+        private final HookPoint hookV;
+        private final HookPoint attnScores;
+        private final HookPoint pattern;
+        private final HookPoint hookZ;
+        private final HookPoint result;
+        private final HookPoint attnOut;
+        private final HookPoint residMid;
+        private final HookPoint ln2Normalized;
+        private final HookPoint mlpPre;
+        private final HookPoint mlpPost;
+        private final HookPoint mlpOut;
+        private final HookPoint residPost;
+
+        Layer(int l, Random init) {
+            String p = "blocks." + l + ".";
+            int d = config.dModel();
+            int h = config.nHeads();
+            int e = config.dHead();
+            Initializer residualWrite = normal(init, INIT_STD / (float) Math.sqrt(2.0 * config.nLayers()));
+            residPre = hook(p + "hook_resid_pre", HookShape.RESID);
+            ln1W = gain(p + "ln1.w");
+            ln1B = bias(p + "ln1.b", d);
+            ln1Normalized = hook(p + "ln1.hook_normalized", HookShape.RESID);
+            wQ = weight(p + "attn.W_Q", normal(init, INIT_STD), h, d, e);
+            wK = weight(p + "attn.W_K", normal(init, INIT_STD), h, d, e);
+            wV = weight(p + "attn.W_V", normal(init, INIT_STD), h, d, e);
+            wO = weight(p + "attn.W_O", residualWrite, h, e, d);
+            bQ = bias(p + "attn.b_Q", h, e);
+            bK = bias(p + "attn.b_K", h, e);
+            bV = bias(p + "attn.b_V", h, e);
+            bO = bias(p + "attn.b_O", d);
+            hookQ = hook(p + "attn.hook_q", HookShape.HEAD);
+            hookK = hook(p + "attn.hook_k", HookShape.HEAD);
+            hookV = hook(p + "attn.hook_v", HookShape.HEAD);
+            attnScores = hook(p + "attn.hook_attn_scores", HookShape.PATTERN);
+            pattern = hook(p + "attn.hook_pattern", HookShape.PATTERN);
+            hookZ = hook(p + "attn.hook_z", HookShape.HEAD);
+            result = hook(p + "attn.hook_result", HookShape.HEAD_RESID);
+            attnOut = hook(p + "hook_attn_out", HookShape.RESID);
+            if (config.attentionOnly()) {
+                ln2W = ln2B = wIn = bIn = wOut = bOut = null;
+                residMid = ln2Normalized = mlpPre = mlpPost = mlpOut = null;
+            } else {
+                residMid = hook(p + "hook_resid_mid", HookShape.RESID);
+                ln2W = gain(p + "ln2.w");
+                ln2B = bias(p + "ln2.b", d);
+                ln2Normalized = hook(p + "ln2.hook_normalized", HookShape.RESID);
+                wIn = weight(p + "mlp.W_in", normal(init, INIT_STD), d, config.dMlp());
+                bIn = bias(p + "mlp.b_in", config.dMlp());
+                wOut = weight(p + "mlp.W_out", residualWrite, config.dMlp(), d);
+                bOut = bias(p + "mlp.b_out", d);
+                mlpPre = hook(p + "mlp.hook_pre", HookShape.MLP);
+                mlpPost = hook(p + "mlp.hook_post", HookShape.MLP);
+                mlpOut = hook(p + "hook_mlp_out", HookShape.RESID);
+            }
+            residPost = hook(p + "hook_resid_post", HookShape.RESID);
+        }
+
+        NDArray forward(Forward f, NDArray residIn) {
+            NDArray resid = f.hook(residPre, residIn);
+            NDArray x = f.hook(ln1Normalized, layerNorm(resid, f.weight(ln1W), f.weight(ln1B)));
+            NDArray attention = f.hook(attnOut, attention(f, x));
+            if (config.attentionOnly()) {
+                return f.hook(residPost, resid.add(attention));
+            }
+            NDArray mid = f.hook(residMid, resid.add(attention));
+            NDArray x2 = f.hook(ln2Normalized, layerNorm(mid, f.weight(ln2W), f.weight(ln2B)));
+            NDArray pre = f.hook(mlpPre, x2.matMul(f.weight(wIn)).add(f.weight(bIn)));
+            NDArray post = f.hook(mlpPost, Activation.gelu(pre));
+            NDArray mlp = f.hook(mlpOut, post.matMul(f.weight(wOut)).add(f.weight(bOut)));
+            return f.hook(residPost, mid.add(mlp));
+        }
+
+        /** Causal multi-head attention on {@code x [b, s, d]}, all heads in one matMul per projection. */
+        private NDArray attention(Forward f, NDArray x) {
+            long b = x.getShape().get(0);
+            long s = x.getShape().get(1);
+            int h = config.nHeads();
+            int e = config.dHead();
+            int d = config.dModel();
+            // [3, H, d, e] -> [d, 3·H·e]: one matMul gives every head's q, k and v
+            NDArray wQkv = NDArrays.stack(new NDList(f.weight(wQ), f.weight(wK), f.weight(wV)))
+                    .transpose(2, 0, 1, 3).reshape(d, 3L * h * e);
+            NDArray bQkv = NDArrays.stack(new NDList(f.weight(bQ), f.weight(bK), f.weight(bV))).reshape(3L * h * e);
+            NDArray qkv = x.matMul(wQkv).add(bQkv).reshape(b, s, 3, h, e);
+            NDArray q = f.hook(hookQ, qkv.get(new NDIndex(":, :, 0")));
+            NDArray k = f.hook(hookK, qkv.get(new NDIndex(":, :, 1")));
+            NDArray v = f.hook(hookV, qkv.get(new NDIndex(":, :, 2")));
+            NDArray scores = q.transpose(0, 2, 1, 3).matMul(k.transpose(0, 2, 3, 1)).mul(1 / Math.sqrt(e))
+                    .add(causalMask((int) s));
+            NDArray probs = f.hook(pattern, f.hook(attnScores, scores).softmax(-1));
+            NDArray z = f.hook(hookZ, probs.matMul(v.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3));
+            // per-head outputs [H, b·s, d] by one batched matMul over heads, shown as [b, s, H, d]
+            NDArray perHead = z.transpose(2, 0, 1, 3).reshape(h, b * s, e).matMul(f.weight(wO));
+            NDArray results = f.hook(result, perHead.reshape(h, b, s, d).transpose(1, 2, 0, 3));
+            return results.sum(new int[] {2}).add(f.weight(bO));
+        }
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    private Parameter weight(String name, Initializer init, long... shape) {
+        return register(name, Parameter.Type.WEIGHT, init, new Shape(shape));
+    }
+
+    private Parameter bias(String name, long... shape) {
+        return register(name, Parameter.Type.BIAS, Initializer.ZEROS, new Shape(shape));
+    }
+
+    private Parameter gain(String name) {
+        return register(name, Parameter.Type.GAMMA, Initializer.ONES, new Shape(config.dModel()));
+    }
+
+    private Parameter register(String name, Parameter.Type type, Initializer init, Shape shape) {
+        Parameter parameter = addParameter(
+                Parameter.builder().setName(name).setType(type).optInitializer(init).optShape(shape).build());
+        parameters.put(name, parameter);
+        return parameter;
+    }
+
+    /** Normal draws from a shared seeded generator: parameters initialise in a fixed order, so seeds reproduce. */
+    private static Initializer normal(Random rng, float std) {
+        return (manager, shape, dataType) -> {
+            float[] values = new float[Math.toIntExact(shape.size())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (rng.nextGaussian() * std);
+            }
+            return manager.create(values, shape).toType(dataType, false);
+        };
+    }
+
+    /** @return all parameter names in the order of the table in the class comment (the save order) */
+    public List<String> parameterNames() {
+        return List.copyOf(parameters.keySet());
+    }
+
+    /**
+     * The weight matrices inside the blocks, which masks cover (Chang &amp; Bergen, 2025): per layer
+     * {@code attn.W_Q, W_K, W_V, W_O} and, unless attention-only, {@code mlp.W_in, W_out}. Embeddings,
+     * unembedding, LayerNorms and biases are not maskable.
+     *
+     * @return their parameter names, layer by layer
+     */
+    public List<String> maskableParameterNames() {
+        return parameters.keySet().stream()
+                .filter(n -> n.matches("blocks\\.\\d+\\.(attn\\.W_[QKVO]|mlp\\.W_(in|out))"))
+                .toList();
+    }
+
+    /**
+     * The live parameter array: changing it in place changes the model. Shapes are in the class comment.
+     *
+     * @param name parameter name, e.g. {@code blocks.0.attn.W_Q}
+     * @return its array (raw, before any weight transform)
+     * @throws NoSuchElementException listing the valid names if there is no such parameter
+     */
+    public NDArray parameter(String name) {
+        return requireParameter(name).getArray();
+    }
+
+    private Parameter requireParameter(String name) {
+        Parameter parameter = parameters.get(name);
+        if (parameter == null) {
+            throw new NoSuchElementException("no parameter '" + name + "' in this model; its parameters are "
+                    + parameters.keySet());
+        }
+        return parameter;
+    }
+
+    /**
+     * Makes the forward pass read parameter {@code name} as {@code transform(W)} instead of {@code W}: the
+     * extension point for weight masks ({@code W ⊙ σ(T·s)}) and weight edits. The transform runs inside every
+     * forward pass, so gradients reach whatever arrays it uses; start its computation from {@code W} so its
+     * temporaries belong to the pass's manager. Replaces an earlier transform of the same parameter.
+     *
+     * @param name parameter name, e.g. {@code blocks.0.mlp.W_in}
+     * @param transform maps the raw weight to the effective one, same shape
+     * @throws NoSuchElementException if there is no such parameter
+     */
+    public void setWeightTransform(String name, UnaryOperator<NDArray> transform) {
+        requireParameter(name);
+        weightTransforms.put(name, transform);
+    }
+
+    /**
+     * @param name parameter name
+     * @return the removed transform, or null if the parameter was read raw
+     */
+    public UnaryOperator<NDArray> removeWeightTransform(String name) {
+        return weightTransforms.remove(name);
+    }
+
+    /** Makes every parameter read raw again. */
+    public void clearWeightTransforms() {
+        weightTransforms.clear();
+    }
+
+    /** @return the parameters read through a transform, and their transforms (unmodifiable) */
+    public Map<String, UnaryOperator<NDArray>> weightTransforms() {
+        return Collections.unmodifiableMap(weightTransforms);
+    }
+
+    /**
+     * The parameter as the forward pass sees it.
+     *
+     * @param name parameter name
+     * @param scope manager that owns the returned array and any temporaries of the transform
+     * @return {@code transform(W)} if a transform is set, else a view of {@code W}; same shape as {@code W}
+     */
+    public NDArray effectiveWeight(String name, NDManager scope) {
+        return new Forward(new ParameterStore(manager, false), scope, false).weight(requireParameter(name));
+    }
+
+    /** @return token embedding {@code W_E}, shape {@code [vocab, d_model]} */
+    public NDArray W_E() {
+        return wE.getArray();
+    }
+
+    /** @return position embedding {@code W_pos}, shape {@code [context, d_model]} */
+    public NDArray W_pos() {
+        return wPos.getArray();
+    }
+
+    /**
+     * @return unembedding {@code W_U}, shape {@code [d_model, vocab]}; when tied, a transposed view of
+     *     {@link #W_E()} (no parameter of its own)
+     */
+    public NDArray W_U() {
+        return wU == null ? wE.getArray().transpose() : wU.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return queries {@code W_Q}, shape {@code [n_heads, d_model, d_head]}
+     */
+    public NDArray W_Q(int layer) {
+        return layer(layer).wQ.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return keys {@code W_K}, shape {@code [n_heads, d_model, d_head]}
+     */
+    public NDArray W_K(int layer) {
+        return layer(layer).wK.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return values {@code W_V}, shape {@code [n_heads, d_model, d_head]}
+     */
+    public NDArray W_V(int layer) {
+        return layer(layer).wV.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return output {@code W_O}, shape {@code [n_heads, d_head, d_model]}
+     */
+    public NDArray W_O(int layer) {
+        return layer(layer).wO.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return {@code b_Q}, shape {@code [n_heads, d_head]}
+     */
+    public NDArray b_Q(int layer) {
+        return layer(layer).bQ.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return {@code b_K}, shape {@code [n_heads, d_head]}
+     */
+    public NDArray b_K(int layer) {
+        return layer(layer).bK.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return {@code b_V}, shape {@code [n_heads, d_head]}
+     */
+    public NDArray b_V(int layer) {
+        return layer(layer).bV.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return {@code b_O}, shape {@code [d_model]}
+     */
+    public NDArray b_O(int layer) {
+        return layer(layer).bO.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return MLP input weight {@code W_in}, shape {@code [d_model, d_mlp]}
+     * @throws IllegalStateException in attention-only mode
+     */
+    public NDArray W_in(int layer) {
+        return mlpLayer(layer).wIn.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return {@code b_in}, shape {@code [d_mlp]}
+     * @throws IllegalStateException in attention-only mode
+     */
+    public NDArray b_in(int layer) {
+        return mlpLayer(layer).bIn.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return MLP output weight {@code W_out}, shape {@code [d_mlp, d_model]}
+     * @throws IllegalStateException in attention-only mode
+     */
+    public NDArray W_out(int layer) {
+        return mlpLayer(layer).wOut.getArray();
+    }
+
+    /**
+     * @param layer block index
+     * @return {@code b_out}, shape {@code [d_model]}
+     * @throws IllegalStateException in attention-only mode
+     */
+    public NDArray b_out(int layer) {
+        return mlpLayer(layer).bOut.getArray();
+    }
+
+    private Layer layer(int index) {
+        if (index < 0 || index >= layers.size()) {
+            throw new IndexOutOfBoundsException("layer " + index + " does not exist; the model has layers 0.."
+                    + (layers.size() - 1));
+        }
+        return layers.get(index);
+    }
+
+    private Layer mlpLayer(int index) {
+        if (config.attentionOnly()) {
+            throw new IllegalStateException("this model is attention-only and has no MLP weights");
+        }
+        return layer(index);
+    }
+
+    // ---------------------------------------------------------------- hook points
+
+    /** The shape family of a hook point's activation. */
+    private enum HookShape {
+        RESID, HEAD, PATTERN, HEAD_RESID, MLP
+    }
+
+    private HookPoint hook(String name, HookShape shape) {
+        hookShapes.put(name, shape);
+        return addChildBlock(name, new HookPoint(name));
+    }
+
+    /** @return the names of this model's hook points, in forward order (see the class comment) */
+    public List<String> hookNames() {
+        return List.copyOf(hookShapes.keySet());
+    }
+
+    /**
+     * The shape of a hook point's activation for a given input.
+     *
+     * @param hookName a name from {@link #hookNames()}
+     * @param batch batch size of the input tokens
+     * @param seq sequence length of the input tokens
+     * @return e.g. {@code [batch, seq, d_model]} for the residual stream, {@code [batch, n_heads, seq, seq]} for
+     *     attention patterns
+     * @throws NoSuchElementException if the model has no such hook point
+     */
+    public Shape hookShape(String hookName, long batch, long seq) {
+        HookShape shape = hookShapes.get(hookName);
+        if (shape == null) {
+            throw new NoSuchElementException("no hook point '" + hookName + "' in this model; its hook points are "
+                    + hookShapes.keySet());
+        }
+        return switch (shape) {
+            case RESID -> new Shape(batch, seq, config.dModel());
+            case HEAD -> new Shape(batch, seq, config.nHeads(), config.dHead());
+            case PATTERN -> new Shape(batch, config.nHeads(), seq, seq);
+            case HEAD_RESID -> new Shape(batch, seq, config.nHeads(), config.dModel());
+            case MLP -> new Shape(batch, seq, config.dMlp());
+        };
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long batch = inputShapes[0].get(0);
+        long seq = inputShapes[0].get(1);
+        for (HookPoint point : getChildren().values().stream().map(HookPoint.class::cast).toList()) {
+            point.initialize(manager, dataType, hookShape(point.hookName(), batch, seq));
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), config.vocabSize())};
+    }
+
+    /** Frees the parameters and every array created in {@link #manager()}. */
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+}
