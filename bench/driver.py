@@ -23,6 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # (case, model, optimizer, warm-up steps, measured steps)
 TRAINING = [
+    ("train mlp 20-64-10 Adam b256 (fixed cost)", "mlp-tiny", "adam", 200, 500),
     ("train mlp 784-256-256-10 SGD b128", "mlp", "sgd", 20, 100),
     ("train mlp 784-256-256-10 Adam b128", "mlp", "adam", 20, 100),
     ("train cnn 16-32 BN Adam b128", "cnn", "adam", 5, 30),
@@ -40,6 +41,7 @@ INFERENCE = [
 ] + [(f"infer lm {m[3:].replace('-', ' ')} b{b}", m, b, w, c)  # the smallest and the largest LM
      for m in ("lm-2L-d64", "lm-4L-d128")
      for b, w, c in ((1, 10, 40), (256, 1, 3))]
+LM_REPS = 3  # LM steps take ~0.1–1 s: three repetitions of 10 steps already average out the machine's noise
 TRAIN_TARGET = 1.5
 ROUND_TRIP_TARGET = 2.0
 START_TARGET_MS = 3000
@@ -49,11 +51,15 @@ LM_TOKENS_PER_STEP = 32 * 64
 class Worker:
     """A benchmark process speaking the line protocol of BenchWorker.java / peer_torch.py."""
 
-    def __init__(self, name, command, log):
+    def __init__(self, name, command, log, threads):
         self.name = name
         self.log = log
+        # torch.set_num_threads does not reach every pool: Debian's torch multiplies matrices with OpenBLAS, whose
+        # own pthread pool starts one thread per core unless told otherwise, so each library gets the count too.
+        env = dict(os.environ, **{v: str(threads) for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")})
         with open(log, "w") as err:  # engine warnings (NNPACK, deprecations) go to the log, not the table
-            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True)
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                                            text=True, env=env)
 
     def ask(self, *words):
         self.process.stdin.write(" ".join(str(w) for w in words) + "\n")
@@ -84,11 +90,15 @@ def row(case, threads, toolkit_ms, peer, peer_ms):
 
 
 def alternate(toolkit, peer, reps, *request):
-    """Runs `request` on both workers `reps` times, toolkit first each time; returns the two medians."""
+    """Runs `request` on both workers `reps` times, toolkit first each time, after one discarded repetition (the
+    JVM compiles the training path over the first thousand or so steps; caches and allocators warm up on both
+    sides); returns the two medians."""
     ours, theirs = [], []
-    for _ in range(reps):
-        ours.append(toolkit.ask(*request)["ms"])
-        theirs.append(peer.ask(*request)["ms"])
+    for rep in range(reps + 1):
+        mine, peers = toolkit.ask(*request)["ms"], peer.ask(*request)["ms"]
+        if rep > 0:
+            ours.append(mine)
+            theirs.append(peers)
     return float(np.median(ours)), float(np.median(theirs))
 
 
@@ -98,9 +108,9 @@ def java_worker(args, threads, *jvm_options):
 
 
 def start_workers(args, threads):
-    toolkit = Worker("toolkit", java_worker(args, threads), os.path.join(args.out, f"toolkit-{threads}t.log"))
+    toolkit = Worker("toolkit", java_worker(args, threads), os.path.join(args.out, f"toolkit-{threads}t.log"), threads)
     peer = Worker("peer", [sys.executable, os.path.join(HERE, "peer_torch.py"), str(threads)],
-                  os.path.join(args.out, f"peer-{threads}t.log"))
+                  os.path.join(args.out, f"peer-{threads}t.log"), threads)
     return toolkit, peer
 
 
@@ -115,13 +125,15 @@ def model_cases(args, threads, data_dir):
         scale = 3 if args.quick else 1
         for case, model, optimizer, warmup, steps in TRAINING:
             if selected(args, case):
-                ours, theirs = alternate(toolkit, peer, args.reps, "train", model, optimizer, warmup,
+                reps = min(args.reps, LM_REPS) if model.startswith("lm") else args.reps
+                ours, theirs = alternate(toolkit, peer, reps, "train", model, optimizer, warmup,
                                          max(5, steps // scale), 1)
                 rows.append(row(case, threads, ours, peer_name, theirs))
                 say(f"{case} @{threads}t: {ours:.2f} ms vs {theirs:.2f} ms")
         for case, model, batch, warmup, calls in INFERENCE:
             if selected(args, case):
-                ours, theirs = alternate(toolkit, peer, args.reps, "infer", model, batch, warmup, max(3, calls // scale))
+                reps = min(args.reps, LM_REPS) if model.startswith("lm") else args.reps
+                ours, theirs = alternate(toolkit, peer, reps, "infer", model, batch, warmup, max(3, calls // scale))
                 rows.append(row(case, threads, ours, peer_name, theirs))
                 say(f"{case} @{threads}t: {ours:.3f} ms vs {theirs:.3f} ms")
     finally:
@@ -171,7 +183,7 @@ def memory_case(args, data_dir):
     its heap, which is not a leak. Returns (steps, samples in MiB, growth in %)."""
     steps, every = (3000, 500) if args.quick else (10_000, 1000)
     worker = Worker("toolkit", java_worker(args, 1, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"),
-                    os.path.join(args.out, "toolkit-memory.log"))
+                    os.path.join(args.out, "toolkit-memory.log"), 1)
     try:
         worker.ask("prepare", data_dir)
         rss = worker.ask("memory", "mlp", "adam", steps, every)["rss_mb"]
@@ -195,7 +207,7 @@ def kernel_cases(args):
                 np.median(result["python3"]["round_trip_ms"]))]
     for r in rows:
         say(f"{r['case']}: {r['toolkit_ms']:.1f} ms vs {r['peer_ms']:.1f} ms")
-    worker = Worker("toolkit", java_worker(args, 1), os.path.join(args.out, "toolkit-jshell.log"))
+    worker = Worker("toolkit", java_worker(args, 1), os.path.join(args.out, "toolkit-jshell.log"), 1)
     try:
         floor = worker.ask("jshell", trips)
     finally:

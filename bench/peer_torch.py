@@ -20,6 +20,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 IMAGE_BATCH = 128
+TINY_BATCH = 256
+MIDDLE_ROW = slice(14 * 28 + 4, 14 * 28 + 24)  # pixels 4..23 of row 14, as BenchData.middleRow()
 LM_BATCH = 32
 CONTEXT = 64
 VOCAB = 4000
@@ -28,6 +30,11 @@ VOCAB = 4000
 def mlp():
     """784-256-256-10 with ReLU, as org.repro4j.models.Mlp(784, 2, 256, 10, RELU)."""
     return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def mlp_tiny():
+    """20-64-10 with ReLU on 20 pixels, as Mlp(20, 1, 64, 10, RELU): a step is nearly all fixed cost."""
+    return nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 10))
 
 
 class SmallCnn(nn.Module):
@@ -109,6 +116,8 @@ def create(name, seed):
     torch.manual_seed(seed)
     if name == "mlp":
         return mlp()
+    if name == "mlp-tiny":
+        return mlp_tiny()
     if name == "cnn":
         return SmallCnn()
     if name.startswith("lm-"):
@@ -137,6 +146,7 @@ class Worker:
     def prepare(self, folder):
         self.images = torch.from_numpy(np.fromfile(os.path.join(folder, "fmnist_x.f32"), dtype="<f4").reshape(-1, 784))
         self.labels = torch.from_numpy(np.fromfile(os.path.join(folder, "fmnist_y.i64"), dtype="<i8"))
+        self.middle_row = self.images[:, MIDDLE_ROW].contiguous()
         self.tokens = np.fromfile(os.path.join(folder, "brown.i32"), dtype="<i4").astype(np.int64)
         return {"threads": torch.get_num_threads()}
 
@@ -145,15 +155,22 @@ class Worker:
         w = torch.from_numpy(self.tokens[starts[:, None] + np.arange(CONTEXT + 1)])
         return w[:, :-1], w[:, 1:]
 
-    def image_batches(self, seed):
+    def image_batches(self, seed, inputs, batch):
         """Shuffled minibatches without replacement, one permutation per epoch, as the toolkit's Batches.shuffled."""
         generator = torch.Generator().manual_seed(seed)
-        n = self.images.shape[0]
+        n = inputs.shape[0]
         while True:
             order = torch.randperm(n, generator=generator)
-            for start in range(0, n - IMAGE_BATCH + 1, IMAGE_BATCH):
-                index = order[start:start + IMAGE_BATCH]
-                yield self.images[index], self.labels[index]
+            for start in range(0, n - batch + 1, batch):
+                index = order[start:start + batch]
+                yield inputs[index], self.labels[index]
+
+    def batches(self, name, seed):
+        if name.startswith("lm-"):
+            return self.lm_batches(seed)
+        if name == "mlp-tiny":
+            return self.image_batches(seed, self.middle_row, TINY_BATCH)
+        return self.image_batches(seed, self.images, IMAGE_BATCH)
 
     def lm_batches(self, seed):
         rng = np.random.default_rng(seed)
@@ -165,7 +182,7 @@ class Worker:
         model.train()
         opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
                else torch.optim.Adam(model.parameters(), lr=1e-3))
-        batches = self.lm_batches(seed) if name.startswith("lm-") else self.image_batches(seed)
+        batches = self.batches(name, seed)
         ends = []
         for _ in range(warmup + steps):
             x, y = next(batches)
@@ -185,7 +202,7 @@ class Worker:
         model.train()
         opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
                else torch.optim.Adam(model.parameters(), lr=1e-3))
-        batches = self.lm_batches(1) if name.startswith("lm-") else self.image_batches(1)
+        batches = self.batches(name, 1)
         for i in range(warmup + steps):
             if i == warmup:
                 profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
@@ -208,7 +225,7 @@ class Worker:
         model.train()
         opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
                else torch.optim.Adam(model.parameters(), lr=1e-3))
-        batches = self.lm_batches(seed) if name.startswith("lm-") else self.image_batches(seed)
+        batches = self.batches(name, seed)
         phases = {k: [] for k in ("batch", "forward", "loss", "backward+update", "step", "update")}
         end = time.perf_counter()
         for i in range(warmup + steps):

@@ -2,6 +2,7 @@ package org.repro4j.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,6 +26,9 @@ final class BenchData {
 
     /** Fashion-MNIST training images used (the first ones of the training split): 80 batches of 128. */
     static final int IMAGES = 10_240;
+    /** Width of {@link #middleRow}: pixels 4..23 of image row 14. */
+    static final int MIDDLE_PIXELS = 20;
+
     /** Vocabulary size of the language-model cases, {@code <unk>} and {@code <s>} included. */
     static final int VOCAB = 4000;
 
@@ -51,6 +55,12 @@ final class BenchData {
         Vocab vocab = Vocab.build(words, VOCAB, Vocab.SENTENCE_START);
         int[] tokens = words.stream().mapToInt(vocab::id).toArray();
         return new BenchData(images, labels, tokens);
+    }
+
+    /** @return pixels 4..23 of row 14 of every image, {@code [IMAGES, 20]}: input of the overhead-bound MLP */
+    NDArray middleRow() {
+        int first = 14 * 28 + 4;
+        return images.get(new NDIndex(":, {}:{}", first, first + MIDDLE_PIXELS));
     }
 
     /** Writes the three files into {@code dir} for the peer. */

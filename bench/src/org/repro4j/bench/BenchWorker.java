@@ -48,10 +48,12 @@ import org.repro4j.train.Optimizer;
 public final class BenchWorker {
 
     private static final int IMAGE_BATCH = 128;
+    private static final int TINY_BATCH = 256;
     private static final int LM_BATCH = 32;
 
     private final NDManager manager = NDManager.newBaseManager();
     private BenchData data;
+    private NDArray middleRow;
 
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -74,6 +76,7 @@ public final class BenchWorker {
                 Engine.getInstance();
                 data = BenchData.load(manager);
                 data.export(Path.of(w[1]));
+                middleRow = data.middleRow();
                 return "{\"threads\": " + JniUtils.getNumThreads() + "}";
             }
             case "train" -> {
@@ -214,7 +217,11 @@ public final class BenchWorker {
     }
 
     private Batches batches(BenchModel model, long seed) {
-        return model.isLanguageModel() ? lmBatches(LM_BATCH, seed) : Batches.shuffled(data.images, data.labels, IMAGE_BATCH, seed);
+        if (model.isLanguageModel()) {
+            return lmBatches(LM_BATCH, seed);
+        }
+        return model.name.equals("mlp-tiny") ? Batches.shuffled(middleRow, data.labels, TINY_BATCH, seed)
+                : Batches.shuffled(data.images, data.labels, IMAGE_BATCH, seed);
     }
 
     /** @return median milliseconds per evaluation-mode forward pass at {@code batch} after {@code warmup} calls */
