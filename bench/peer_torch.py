@@ -2,9 +2,9 @@
 
 Speaks the same line protocol on stdin/stdout, builds the same architectures under the same names, trains on the
 same data (the files the Java worker exports) with the same optimizer settings, and times steps the same way:
-one timestamp after each step's update, warm-up steps dropped, median of the intervals. Plain eager PyTorch, as
-a PyTorch user would write it: model(x), F.cross_entropy, loss.backward(), torch.optim, loss.item() every step
-(the toolkit reads the loss every step too).
+one timestamp (wall clock and process CPU time) after each step's update, warm-up steps dropped, median of the
+intervals. Plain eager PyTorch, as a PyTorch user would write it: model(x), F.cross_entropy, loss.backward(),
+torch.optim, loss.item() every step (the toolkit reads the loss every step too).
 
     python3 bench/peer_torch.py THREADS
 """
@@ -138,6 +138,12 @@ def op_overhead(ops=1000, rounds=20):
     return median(times)
 
 
+def timings(wall_s, cpu_s):
+    """As Stopwatch.json() on the Java side: median wall-clock ms, mean and total CPU ms per interval."""
+    cpu_ms = np.asarray(cpu_s) * 1e3
+    return {"ms": median(np.asarray(wall_s) * 1e3), "cpu_ms": float(cpu_ms.mean()), "cpu_total_ms": float(cpu_ms.sum())}
+
+
 def median(values):
     return float(np.median(np.asarray(values)))
 
@@ -183,7 +189,7 @@ class Worker:
         opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
                else torch.optim.Adam(model.parameters(), lr=1e-3))
         batches = self.batches(name, seed)
-        ends = []
+        ends, cpu_ends = [], []
         for _ in range(warmup + steps):
             x, y = next(batches)
             logits = model(x)
@@ -194,7 +200,8 @@ class Worker:
             if not math.isfinite(loss.item()):
                 raise RuntimeError("loss became non-finite")
             ends.append(time.perf_counter())
-        return {"ms": median(np.diff(ends[warmup:]) * 1e3)}
+            cpu_ends.append(time.process_time())
+        return timings(np.diff(ends[warmup:]), np.diff(cpu_ends[warmup:]))
 
     def trace(self, name, optimizer, warmup, steps, path):
         """PyTorch profiler's Chrome trace of `steps` training steps after `warmup` (compare with the toolkit's)."""
@@ -254,15 +261,16 @@ class Worker:
         model = create(name, 1)
         model.eval()
         rng = np.random.default_rng(1)
-        times = []
+        times, cpu_times = [], []
         with torch.no_grad():
             for call in range(-warmup, calls):
                 x = self.windows(rng, batch)[0] if name.startswith("lm-") else self.images[:batch]
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 model(x)
                 if call >= 0:
-                    times.append((time.perf_counter() - start) * 1e3)
-        return {"ms": median(times)}
+                    times.append(time.perf_counter() - start)
+                    cpu_times.append(time.process_time() - cpu_start)
+        return timings(times, cpu_times)
 
 
 def main():

@@ -34,8 +34,8 @@ import org.repro4j.train.Optimizer;
  *
  * <pre>
  * prepare DIR                                 → {"threads": N}   (loads the data, writes it to DIR for the peer)
- * train MODEL OPTIMIZER WARMUP STEPS SEED     → {"ms": median milliseconds per training step}
- * infer MODEL BATCH WARMUP CALLS              → {"ms": median milliseconds per forward pass}
+ * train MODEL OPTIMIZER WARMUP STEPS SEED     → {"ms": median wall-clock ms per step, "cpu_ms": mean CPU ms, ...}
+ * infer MODEL BATCH WARMUP CALLS              → {"ms": median wall-clock ms per call, "cpu_ms": mean CPU ms, ...}
  * profile MODEL OPTIMIZER WARMUP STEPS SEED   → {"phases": {name: ms}, "update_ms": ms, "op_us": µs}  (see {@link StepProfile})
  * trace MODEL OPTIMIZER WARMUP STEPS FILE     → {"file": FILE}  (PyTorch profiler's Chrome trace of STEPS steps)
  * memory MODEL OPTIMIZER STEPS EVERY          → {"rss_mb": [resident memory after every EVERY steps]}
@@ -80,10 +80,10 @@ public final class BenchWorker {
                 return "{\"threads\": " + JniUtils.getNumThreads() + "}";
             }
             case "train" -> {
-                return ms(train(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]), Long.parseLong(w[5])));
+                return train(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]), Long.parseLong(w[5]));
             }
             case "infer" -> {
-                return ms(infer(w[1], Integer.parseInt(w[2]), Integer.parseInt(w[3]), Integer.parseInt(w[4])));
+                return infer(w[1], Integer.parseInt(w[2]), Integer.parseInt(w[3]), Integer.parseInt(w[4]));
             }
             case "profile" -> {
                 return profile(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]), Long.parseLong(w[5]));
@@ -102,27 +102,19 @@ public final class BenchWorker {
         }
     }
 
-    private static String ms(double value) {
-        return String.format(Locale.ROOT, "{\"ms\": %.4f}", value);
-    }
-
-    /** @return median milliseconds per training step after {@code warmup} steps */
-    private double train(String modelName, String optimizer, int warmup, int steps, long seed) {
-        long[] ends = new long[warmup + steps + 1];
+    /** @return wall-clock and CPU milliseconds per training step after {@code warmup} steps ({@link Stopwatch#json}) */
+    private String train(String modelName, String optimizer, int warmup, int steps, long seed) {
+        Stopwatch stopwatch = new Stopwatch(steps);
         try (BenchModel model = BenchModel.create(modelName, seed)) {
             fit(model, optimizer, seed)
                     .data(batches(model, seed))
                     .steps(warmup + steps)
                     .logEvery(warmup + steps)
                     .quiet()
-                    .afterStep(step -> ends[step] = System.nanoTime())
+                    .afterStep(step -> stopwatch.lap(step > warmup))
                     .run();
         }
-        double[] perStep = new double[steps - 1];
-        for (int i = 0; i < perStep.length; i++) {
-            perStep[i] = (ends[warmup + 2 + i] - ends[warmup + 1 + i]) / 1e6;
-        }
-        return median(perStep);
+        return stopwatch.json();
     }
 
     private String profile(String modelName, String optimizer, int warmup, int steps, long seed) {
@@ -224,9 +216,9 @@ public final class BenchWorker {
                 : Batches.shuffled(data.images, data.labels, IMAGE_BATCH, seed);
     }
 
-    /** @return median milliseconds per evaluation-mode forward pass at {@code batch} after {@code warmup} calls */
-    private double infer(String modelName, int batch, int warmup, int calls) {
-        double[] times = new double[calls];
+    /** @return wall-clock and CPU milliseconds per evaluation-mode forward pass after {@code warmup} calls */
+    private String infer(String modelName, int batch, int warmup, int calls) {
+        Stopwatch stopwatch = new Stopwatch(calls);
         Random random = new Random(1);
         try (BenchModel model = BenchModel.create(modelName, 1)) {
             LmBatches windows = model.isLanguageModel() ? new LmBatches(data.tokens, batch, BenchModel.CONTEXT) : null;
@@ -234,15 +226,13 @@ public final class BenchWorker {
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray x = windows != null ? windows.random(random).toNDList(scope).get(0)
                             : data.images.get(scope, new NDIndex("0:{}", batch));
-                    long start = System.nanoTime();
+                    stopwatch.start();
                     model.block.forward(new ParameterStore(scope, false), new NDList(x), false);
-                    if (call >= 0) {
-                        times[call] = (System.nanoTime() - start) / 1e6;
-                    }
+                    stopwatch.stop(call >= 0);
                 }
             }
         }
-        return median(times);
+        return stopwatch.json();
     }
 
     private Batches lmBatches(int batch, long seed) {
