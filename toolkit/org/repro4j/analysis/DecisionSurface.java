@@ -60,6 +60,31 @@ public record DecisionSurface(double[] zShortcut, double[] zCore, double[][] log
     }
 
     /**
+     * The model's decision boundary f = 0, read column by column: for each z_s, the lowest z_c at which the logit
+     * changes sign along the z_c axis, linearly interpolated between the two grid rows around it (exact for a
+     * model whose logit is linear in z_c).
+     *
+     * @return the boundary's z_c at each zShortcut[j], shape [columns]; NaN where the logit keeps one sign over
+     *     the whole z_c axis (the boundary leaves the grid)
+     */
+    public double[] boundary() {
+        double[] crossing = new double[zShortcut.length];
+        for (int j = 0; j < zShortcut.length; j++) {
+            crossing[j] = Double.NaN;
+            for (int i = 0; i + 1 < zCore.length; i++) {
+                double below = logits[i][j];
+                double above = logits[i + 1][j];
+                if (below == 0 || (below < 0) != (above < 0)) {
+                    double t = below == 0 ? 0 : below / (below - above);
+                    crossing[j] = zCore[i] + t * (zCore[i + 1] - zCore[i]);
+                    break;
+                }
+            }
+        }
+        return crossing;
+    }
+
+    /**
      * @param from first value
      * @param to last value
      * @param points number of values ≥ 2

@@ -120,6 +120,61 @@ public final class Plots {
     }
 
     /**
+     * A binary classification picture: labelled points as two scatter series ("y = +1", "y = −1") and decision
+     * boundaries as lines over a shared x, e.g. a model's boundary against the Bayes line in latent space.
+     *
+     * @param x point x coordinates, length n
+     * @param y point y coordinates, length n
+     * @param labels point labels, length n; &gt; 0 counts as +1, anything else as −1
+     * @param boundaryX x values of the boundary lines, length m
+     * @param boundaries name → boundary y at each boundaryX, length m; NaN where a boundary leaves the plot
+     * @return the chart; non-finite points are left out
+     * @throws IllegalArgumentException if the lengths do not match
+     */
+    public static XYChart decisionBoundaries(String title, String xLabel, String yLabel, double[] x, double[] y,
+            float[] labels, double[] boundaryX, Map<String, double[]> boundaries) {
+        if (x.length != y.length || x.length != labels.length) {
+            throw new IllegalArgumentException("decision boundaries need one x, y and label per point; got "
+                    + x.length + ", " + y.length + " and " + labels.length);
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setMarkerSize(4);
+        boolean any = false;
+        for (int sign : new int[] {1, -1}) {
+            int n = 0;
+            double[] xs = new double[x.length];
+            double[] ys = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                if ((labels[i] > 0) == (sign > 0)) {
+                    xs[n] = x[i];
+                    ys[n] = y[i];
+                    n++;
+                }
+            }
+            double[][] points = finitePoints(Arrays.copyOf(xs, n), Arrays.copyOf(ys, n), false);
+            if (points[0].length > 0) {
+                chart.addSeries(sign > 0 ? "y = +1" : "y = −1", points[0], points[1])
+                        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                any = true;
+            }
+        }
+        for (Map.Entry<String, double[]> line : boundaries.entrySet()) {
+            if (line.getValue().length != boundaryX.length) {
+                throw new IllegalArgumentException("boundary '" + line.getKey() + "' has " + line.getValue().length
+                        + " values for " + boundaryX.length + " x values");
+            }
+            double[][] points = finitePoints(boundaryX, line.getValue(), false);
+            if (points[0].length > 0) {
+                chart.addSeries(line.getKey(), points[0], points[1]).setMarker(SeriesMarkers.NONE);
+                any = true;
+            }
+        }
+        markIfEmpty(!any, chart);
+        return chart;
+    }
+
+    /**
      * One bar per category.
      *
      * @param categories names, length n

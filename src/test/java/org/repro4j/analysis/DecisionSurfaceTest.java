@@ -72,4 +72,26 @@ class DecisionSurfaceTest {
                 () -> DecisionSurface.axis(0, 1, 1));
         assertTrue(shortAxis.getMessage().contains("at least 2 points, got 1"), shortAxis.getMessage());
     }
+
+    @Test
+    void boundaryOfTheBayesModelIsTheLdaLine() {
+        double[] zs = DecisionSurface.axis(-3, 3, 13);
+        DecisionSurface surface = DecisionSurface.evaluate(DATA, BAYES_ON_INPUTS, zs, DecisionSurface.axis(-4, 4, 9));
+        double[] boundary = surface.boundary();
+        for (int j = 0; j < zs.length; j++) {
+            // the logit is linear in z_c, so interpolating between grid rows is exact up to float inputs
+            assertEquals(surface.bayesBoundary()[j], boundary[j], 1e-4);
+        }
+    }
+
+    @Test
+    void boundaryIsNaNWhereTheLogitKeepsItsSign() {
+        // f = z_c − 2 on z_c ∈ [−1, 1]: negative everywhere, so no crossing inside the grid
+        DecisionSurface surface = new DecisionSurface(new double[] {0, 1}, new double[] {-1, 0, 1},
+                new double[][] {{-3, -3}, {-2, -2}, {-1, 0.5}}, new double[] {0, 0});
+        double[] boundary = surface.boundary();
+        assertTrue(Double.isNaN(boundary[0]));
+        // second column crosses between z_c = 0 (f = −2) and z_c = 1 (f = 0.5): at 0 + 2 / 2.5 = 0.8
+        assertEquals(0.8, boundary[1], 1e-12);
+    }
 }
