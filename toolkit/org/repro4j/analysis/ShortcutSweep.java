@@ -225,7 +225,7 @@ public final class ShortcutSweep {
 
     /** As the public train, then calls {@code each} with the step number (after that step's measurement, if any). */
     private List<ShortcutBias> train(Mlp model, ShortcutData data, long seed, int[] checkpoints, IntConsumer each) {
-        requireIncreasing(checkpoints);
+        Checkpoints.requireIncreasing(checkpoints);
         ShortcutData.Samples training = data.training(trainSize);
         ShortcutData.Samples probe = data.probe(probeSize);
         List<ShortcutBias> measured = new ArrayList<>();
@@ -241,8 +241,8 @@ public final class ShortcutSweep {
                     .seed(seed)
                     .quiet()
                     .afterStep(step -> {
-                        if (Arrays.binarySearch(checkpoints, step) >= 0) {
-                            measured.add(ShortcutBias.measure(logits(model, probeX), probe, data));
+                        if (Checkpoints.contains(checkpoints, step)) {
+                            measured.add(ShortcutBias.measure(Checkpoints.logits(model, probeX), probe, data));
                         }
                         each.accept(step);
                     })
@@ -262,7 +262,7 @@ public final class ShortcutSweep {
      * @throws IllegalArgumentException if a list is empty or the checkpoints are invalid
      */
     public Results run(List<Architecture> models, List<Setting> settings, List<Long> seeds, int... checkpoints) {
-        requireIncreasing(checkpoints);
+        Checkpoints.requireIncreasing(checkpoints);
         if (models.isEmpty() || settings.isEmpty() || seeds.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one model, setting and seed; got "
                     + models.size() + ", " + settings.size() + " and " + seeds.size());
@@ -290,7 +290,7 @@ public final class ShortcutSweep {
                         try (NDManager manager = NDManager.newBaseManager()) {
                             Mlp model = architecture.build(data.dim(), manager, seed);
                             measured = train(model, data, seed, checkpoints, step -> {
-                                if (Arrays.binarySearch(checkpoints, step) >= 0) {
+                                if (Checkpoints.contains(checkpoints, step)) {
                                     cpuAt.add((threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
                                 }
                                 bar.update(++done[0], status);
@@ -322,35 +322,8 @@ public final class ShortcutSweep {
         table.doubleColumn("cpu_s").append(cpuSeconds);
     }
 
-    /** The model's logits on the probe inputs, in a scope freed at once. */
-    private static double[] logits(Mlp model, NDArray probeX) {
-        try (NDManager scope = probeX.getManager().newSubManager()) {
-            NDArray x = probeX.duplicate();
-            x.attach(scope);
-            float[] f = model.logits(x).toFloatArray();
-            double[] out = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                out[i] = f[i];
-            }
-            return out;
-        }
-    }
-
     /** 16.0 → "16", 0.7 → "0.7". */
     private static String plain(double value) {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-    }
-
-    private static void requireIncreasing(int[] checkpoints) {
-        if (checkpoints.length == 0 || checkpoints[0] < 1) {
-            throw new IllegalArgumentException("give at least one checkpoint step >= 1, e.g. 30, 100, 300; got "
-                    + Arrays.toString(checkpoints));
-        }
-        for (int k = 1; k < checkpoints.length; k++) {
-            if (checkpoints[k] <= checkpoints[k - 1]) {
-                throw new IllegalArgumentException("checkpoint steps must increase strictly; got "
-                        + Arrays.toString(checkpoints));
-            }
-        }
     }
 }
