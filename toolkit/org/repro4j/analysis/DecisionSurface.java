@@ -1,5 +1,7 @@
 package org.repro4j.analysis;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import java.util.function.Function;
 import org.repro4j.data.ShortcutData;
 
@@ -57,6 +59,24 @@ public record DecisionSurface(double[] zShortcut, double[] zCore, double[][] log
             boundary[j] = data.bayesBoundary(zShortcut[j]);
         }
         return new DecisionSurface(zShortcut.clone(), zCore.clone(), logits, boundary);
+    }
+
+    /**
+     * Evaluates a trained one-logit model (e.g. an {@code Mlp} from {@link ShortcutSweep}) on a latent grid.
+     *
+     * @param data the generator whose embedding the model was trained on
+     * @param model inputs [m, d] to logits [m, 1], run in evaluation mode
+     * @param zShortcut z_s axis, shape [columns]
+     * @param zCore z_c axis, shape [rows]
+     * @return the surface
+     * @throws IllegalArgumentException if an axis is empty
+     */
+    public static DecisionSurface evaluate(ShortcutData data, Block model, double[] zShortcut, double[] zCore) {
+        return evaluate(data, x -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                return Checkpoints.logits(model, manager.create(x));
+            }
+        }, zShortcut, zCore);
     }
 
     /**

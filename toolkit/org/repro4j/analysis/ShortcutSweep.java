@@ -136,18 +136,29 @@ public final class ShortcutSweep {
     public record Results(Table table) {
 
         /**
-         * The mean of a column over the seeds of one cell of the sweep.
+         * The mean of a column over the seeds of one cell of the sweep, and over several checkpoints if given
+         * (e.g. the last few hundred steps of training, to average out SGD's step-to-step jitter).
          *
          * @param column e.g. {@code "bias"} or {@code "reliance"}
          * @param model the architecture
          * @param setting the data setting
-         * @param step a checkpoint step
+         * @param steps one or more checkpoint steps
          * @return the mean over the matching rows
-         * @throws IllegalArgumentException if no row matches, naming what was asked
+         * @throws IllegalArgumentException if no steps are given or a step has no row, naming what was asked
          */
-        public double mean(String column, Architecture model, Setting setting, int step) {
-            double[] values = values(column, model, setting, step);
-            return Arrays.stream(values).average().orElseThrow();
+        public double mean(String column, Architecture model, Setting setting, int... steps) {
+            if (steps.length == 0) {
+                throw new IllegalArgumentException("name at least one checkpoint step to average over");
+            }
+            double sum = 0;
+            int count = 0;
+            for (int step : steps) {
+                for (double value : values(column, model, setting, step)) {
+                    sum += value;
+                    count++;
+                }
+            }
+            return sum / count;
         }
 
         /**

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.repro4j.data.ShortcutData;
 import org.repro4j.data.ShortcutData.Feature;
+import org.repro4j.models.Mlp;
 
 class DecisionSurfaceTest {
 
@@ -93,5 +95,25 @@ class DecisionSurfaceTest {
         assertTrue(Double.isNaN(boundary[0]));
         // second column crosses between z_c = 0 (f = −2) and z_c = 1 (f = 0.5): at 0 + 2 / 2.5 = 0.8
         assertEquals(0.8, boundary[1], 1e-12);
+    }
+
+    @Test
+    void aTrainedBlockIsEvaluatedOnTheGridThroughTheEmbedding() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // a linear model whose weights are the Bayes read-out on inputs: w = Σ_i (2μ_i/α_i) u_i, bias 0
+            Mlp model = ShortcutSweep.Architecture.LINEAR.build(DATA.dim(), manager, 1);
+            double[][] u = DATA.embedding();
+            float[] w = new float[DATA.dim()];
+            for (int row = 0; row < w.length; row++) {
+                w[row] = (float) (2 * DATA.shortcut().mu() / DATA.shortcut().amplitude() * u[row][0]
+                        + 2 * DATA.core().mu() / DATA.core().amplitude() * u[row][1]);
+            }
+            model.linears().get(0).getParameters().get("weight").getArray().set(w);
+            model.linears().get(0).getParameters().get("bias").getArray().set(new float[] {0f});
+            double[] zs = DecisionSurface.axis(-3, 3, 7);
+            DecisionSurface surface = DecisionSurface.evaluate(DATA, model, zs, DecisionSurface.axis(-4, 4, 9));
+            assertEquals(DATA.bayesLogit(3, 4), surface.logits()[8][6], 1e-4);
+            assertArrayEquals(surface.bayesBoundary(), surface.boundary(), 1e-4);
+        }
     }
 }
