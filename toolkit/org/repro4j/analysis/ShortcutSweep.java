@@ -126,10 +126,11 @@ public final class ShortcutSweep {
     }
 
     /**
-     * A sweep's measurements, one row per (model, setting, seed, checkpoint step). Columns: {@code model},
-     * {@code alpha_s}, {@code p_s}, {@code p_c} (the setting), {@code seed}, {@code step}, {@code reliance} (R_s),
+     * A sweep's measurements, one row per (model, setting, seed, checkpoint step). Columns: {@code model}; the
+     * setting as {@code p_s}, {@code alpha_s}, {@code eta_s}, {@code p_c}, {@code alpha_c}, {@code eta_c}
+     * (predictivity, amplitude, nesting of each feature); {@code seed}, {@code step}; {@code reliance} (R_s),
      * {@code bayes_reliance} (R*_s), {@code bias} (R_s − R*_s), {@code follow_bias} (conflict-set follow rate minus
-     * Bayes's), {@code cpu_s} (CPU seconds of the training thread since the run began, measurement included).
+     * Bayes's); {@code cpu_s} (CPU seconds of the training thread since the run began, measurements included).
      *
      * @param table the rows
      */
@@ -170,22 +171,52 @@ public final class ShortcutSweep {
          * @throws IllegalArgumentException if no row matches
          */
         public double[] values(String column, Architecture model, Setting setting, int step) {
-            DoubleColumn values = table.doubleColumn(column);
-            List<Double> matches = new ArrayList<>();
-            for (int row = 0; row < table.rowCount(); row++) {
-                if (table.stringColumn("model").get(row).equals(model.name())
-                        && table.doubleColumn("alpha_s").getDouble(row) == setting.shortcut().amplitude()
-                        && table.doubleColumn("p_s").getDouble(row) == setting.shortcut().predictivity()
-                        && table.doubleColumn("p_c").getDouble(row) == setting.core().predictivity()
-                        && table.intColumn("step").getInt(row) == step) {
-                    matches.add(values.getDouble(row));
-                }
-            }
-            if (matches.isEmpty()) {
+            double[] values = matching(column, model.name(), setting, step);
+            if (values.length == 0) {
                 throw new IllegalArgumentException("no measurement of " + model.name() + " at step " + step
                         + " for " + setting + "; run the sweep with that model, setting and checkpoint first");
             }
-            return matches.stream().mapToDouble(Double::doubleValue).toArray();
+            return values;
+        }
+
+        /**
+         * A wide summary for reading: one row per model and setting other than α_s, in the order run, and one
+         * column per shortcut amplitude α_s, each cell the mean over the seeds at {@code step} rounded to 3
+         * decimals (empty where that amplitude was not run).
+         *
+         * @param column e.g. {@code "bias"}
+         * @param step a checkpoint step
+         * @return columns {@code model}, {@code p_s}, {@code p_c}, then {@code alpha_s = <α>} for each amplitude
+         */
+        public Table byAmplitude(String column, int step) {
+            List<Double> amplitudes = new ArrayList<>(table.doubleColumn("alpha_s").unique().asList());
+            amplitudes.sort(null);
+            Table wide = Table.create("mean " + column + " at step " + step, StringColumn.create("model"),
+                    DoubleColumn.create("p_s"), DoubleColumn.create("p_c"));
+            amplitudes.forEach(a -> wide.addColumns(DoubleColumn.create("alpha_s = " + plain(a))));
+            List<String> done = new ArrayList<>();
+            for (int row = 0; row < table.rowCount(); row++) {
+                String model = table.stringColumn("model").get(row);
+                Setting setting = setting(row);
+                String key = model + " " + setting.shortcut().predictivity() + " " + setting.shortcut().nesting()
+                        + " " + setting.core();
+                if (done.contains(key)) {
+                    continue;
+                }
+                done.add(key);
+                wide.stringColumn("model").append(model);
+                wide.doubleColumn("p_s").append(setting.shortcut().predictivity());
+                wide.doubleColumn("p_c").append(setting.core().predictivity());
+                for (double a : amplitudes) {
+                    Feature shortcut = setting.shortcut();
+                    double[] values = matching(column, model, new Setting(
+                            new Feature(shortcut.predictivity(), a, shortcut.nesting()), setting.core()), step);
+                    double mean = Arrays.stream(values).average().orElse(Double.NaN);
+                    wide.doubleColumn("alpha_s = " + plain(a))
+                            .append(Double.isNaN(mean) ? mean : Math.round(1000 * mean) / 1000.0);
+                }
+            }
+            return wide;
         }
 
         /**
@@ -194,6 +225,26 @@ public final class ShortcutSweep {
          */
         public Results append(Results other) {
             return new Results(table.copy().append(other.table));
+        }
+
+        private double[] matching(String column, String model, Setting setting, int step) {
+            DoubleColumn values = table.doubleColumn(column);
+            List<Double> matches = new ArrayList<>();
+            for (int row = 0; row < table.rowCount(); row++) {
+                if (table.stringColumn("model").get(row).equals(model) && setting(row).equals(setting)
+                        && table.intColumn("step").getInt(row) == step) {
+                    matches.add(values.getDouble(row));
+                }
+            }
+            return matches.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        private Setting setting(int row) {
+            return new Setting(
+                    new Feature(table.doubleColumn("p_s").getDouble(row), table.doubleColumn("alpha_s").getDouble(row),
+                            table.intColumn("eta_s").getInt(row)),
+                    new Feature(table.doubleColumn("p_c").getDouble(row), table.doubleColumn("alpha_c").getDouble(row),
+                            table.intColumn("eta_c").getInt(row)));
         }
     }
 
@@ -278,9 +329,10 @@ public final class ShortcutSweep {
             throw new IllegalArgumentException("a sweep needs at least one model, setting and seed; got "
                     + models.size() + ", " + settings.size() + " and " + seeds.size());
         }
-        Table table = Table.create("shortcut bias",
-                StringColumn.create("model"), DoubleColumn.create("alpha_s"), DoubleColumn.create("p_s"),
-                DoubleColumn.create("p_c"), LongColumn.create("seed"), IntColumn.create("step"),
+        Table table = Table.create("shortcut bias", StringColumn.create("model"),
+                DoubleColumn.create("p_s"), DoubleColumn.create("alpha_s"), IntColumn.create("eta_s"),
+                DoubleColumn.create("p_c"), DoubleColumn.create("alpha_c"), IntColumn.create("eta_c"),
+                LongColumn.create("seed"), IntColumn.create("step"),
                 DoubleColumn.create("reliance"), DoubleColumn.create("bayes_reliance"), DoubleColumn.create("bias"),
                 DoubleColumn.create("follow_bias"), DoubleColumn.create("cpu_s"));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -321,9 +373,12 @@ public final class ShortcutSweep {
     private static void addRow(Table table, Architecture model, Setting setting, long seed, int step,
             ShortcutBias bias, double cpuSeconds) {
         table.stringColumn("model").append(model.name());
-        table.doubleColumn("alpha_s").append(setting.shortcut().amplitude());
         table.doubleColumn("p_s").append(setting.shortcut().predictivity());
+        table.doubleColumn("alpha_s").append(setting.shortcut().amplitude());
+        table.intColumn("eta_s").append(setting.shortcut().nesting());
         table.doubleColumn("p_c").append(setting.core().predictivity());
+        table.doubleColumn("alpha_c").append(setting.core().amplitude());
+        table.intColumn("eta_c").append(setting.core().nesting());
         table.longColumn("seed").append(seed);
         table.intColumn("step").append(step);
         table.doubleColumn("reliance").append(bias.reliance());

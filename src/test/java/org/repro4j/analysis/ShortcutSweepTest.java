@@ -13,6 +13,7 @@ import org.repro4j.analysis.ShortcutSweep.Results;
 import org.repro4j.analysis.ShortcutSweep.Setting;
 import org.repro4j.data.ShortcutData;
 import org.repro4j.data.ShortcutData.Feature;
+import tech.tablesaw.api.Table;
 
 class ShortcutSweepTest {
 
@@ -69,6 +70,22 @@ class ShortcutSweepTest {
         assertTrue(results.table().doubleColumn("cpu_s").getDouble(1) > results.table().doubleColumn("cpu_s")
                 .getDouble(0));
         assertEquals(32, results.append(results).table().rowCount());
+    }
+
+    @Test
+    void theWideSummaryHasOneColumnPerAmplitudeAndKeepsCoreSettingsApart() {
+        Setting louderCore = new Setting(Feature.of(0.7, 1), Feature.of(0.9, 4));
+        Results results = SWEEP.run(List.of(Architecture.LINEAR),
+                List.of(PLAIN_SHORTCUT, AVAILABLE_SHORTCUT, louderCore), List.of(1L), 10);
+        Table wide = results.byAmplitude("bias", 10);
+        assertEquals(List.of("model", "p_s", "p_c", "alpha_s = 1", "alpha_s = 16"), wide.columnNames());
+        // two rows: (p 0.7/0.9, alpha_c 1) has both amplitudes; (alpha_c 4) only alpha_s = 1
+        assertEquals(2, wide.rowCount());
+        assertEquals(Math.round(1000 * results.mean("bias", Architecture.LINEAR, AVAILABLE_SHORTCUT, 10)) / 1000.0,
+                wide.doubleColumn("alpha_s = 16").getDouble(0), 1e-12);
+        assertTrue(Double.isNaN(wide.doubleColumn("alpha_s = 16").getDouble(1)));
+        assertTrue(results.mean("bias", Architecture.LINEAR, louderCore, 10)
+                != results.mean("bias", Architecture.LINEAR, PLAIN_SHORTCUT, 10));
     }
 
     @Test
