@@ -121,18 +121,18 @@ public final class Plots {
 
     /**
      * A binary classification picture: labelled points as two scatter series ("y = +1", "y = −1") and decision
-     * boundaries as lines over a shared x, e.g. a model's boundary against the Bayes line in latent space.
+     * boundaries as lines, e.g. a model's boundary against the Bayes line in latent space.
      *
      * @param x point x coordinates, length n
      * @param y point y coordinates, length n
      * @param labels point labels, length n; &gt; 0 counts as +1, anything else as −1
-     * @param boundaryX x values of the boundary lines, length m
-     * @param boundaries name → boundary y at each boundaryX, length m; NaN where a boundary leaves the plot
+     * @param boundaries name → the boundary's points {x values, y values}, shape [2, m], in drawing order (as
+     *     {@code DecisionSurface.boundary()} returns them)
      * @return the chart; non-finite points are left out
      * @throws IllegalArgumentException if the lengths do not match
      */
     public static XYChart decisionBoundaries(String title, String xLabel, String yLabel, double[] x, double[] y,
-            float[] labels, double[] boundaryX, Map<String, double[]> boundaries) {
+            float[] labels, Map<String, double[][]> boundaries) {
         if (x.length != y.length || x.length != labels.length) {
             throw new IllegalArgumentException("decision boundaries need one x, y and label per point; got "
                     + x.length + ", " + y.length + " and " + labels.length);
@@ -159,12 +159,13 @@ public final class Plots {
                 any = true;
             }
         }
-        for (Map.Entry<String, double[]> line : boundaries.entrySet()) {
-            if (line.getValue().length != boundaryX.length) {
-                throw new IllegalArgumentException("boundary '" + line.getKey() + "' has " + line.getValue().length
-                        + " values for " + boundaryX.length + " x values");
+        for (Map.Entry<String, double[][]> line : boundaries.entrySet()) {
+            double[][] xy = line.getValue();
+            if (xy.length != 2 || xy[0].length != xy[1].length) {
+                throw new IllegalArgumentException("boundary '" + line.getKey() + "' must be {x values, y values} of"
+                        + " equal length");
             }
-            double[][] points = finitePoints(boundaryX, line.getValue(), false);
+            double[][] points = finitePoints(xy[0], xy[1], false);
             if (points[0].length > 0) {
                 chart.addSeries(line.getKey(), points[0], points[1]).setMarker(SeriesMarkers.NONE);
                 any = true;

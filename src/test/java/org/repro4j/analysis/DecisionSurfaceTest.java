@@ -79,22 +79,39 @@ class DecisionSurfaceTest {
     void boundaryOfTheBayesModelIsTheLdaLine() {
         double[] zs = DecisionSurface.axis(-3, 3, 13);
         DecisionSurface surface = DecisionSurface.evaluate(DATA, BAYES_ON_INPUTS, zs, DecisionSurface.axis(-4, 4, 9));
-        double[] boundary = surface.boundary();
-        for (int j = 0; j < zs.length; j++) {
-            // the logit is linear in z_c, so interpolating between grid rows is exact up to float inputs
-            assertEquals(surface.bayesBoundary()[j], boundary[j], 1e-4);
-        }
+        double[][] boundary = surface.boundary();
+        // the shallow line crosses every column: read as z_c(z_s), exact up to float inputs (the logit is linear)
+        assertArrayEquals(zs, boundary[0], 1e-12);
+        assertArrayEquals(surface.bayesBoundary(), boundary[1], 1e-4);
     }
 
     @Test
-    void boundaryIsNaNWhereTheLogitKeepsItsSign() {
-        // f = z_c − 2 on z_c ∈ [−1, 1]: negative everywhere, so no crossing inside the grid
+    void aSteepBoundaryIsReadAlongTheRows() {
+        // f = z_s − 0.1 z_c: the boundary z_s = 0.1 z_c is nearly vertical and crosses each row once
+        double[] zs = DecisionSurface.axis(-2, 2, 9);
+        double[] zc = DecisionSurface.axis(-3, 3, 7);
+        double[][] logits = new double[zc.length][zs.length];
+        for (int i = 0; i < zc.length; i++) {
+            for (int j = 0; j < zs.length; j++) {
+                logits[i][j] = zs[j] - 0.1 * zc[i];
+            }
+        }
+        double[][] boundary = new DecisionSurface(zs, zc, logits, new double[zs.length]).boundary();
+        assertArrayEquals(zc, boundary[1], 1e-12);
+        assertArrayEquals(new double[] {-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3}, boundary[0], 1e-12);
+    }
+
+    @Test
+    void gridLinesTheBoundaryDoesNotCrossAreLeftOut() {
+        // first column negative throughout; the second crosses between z_c = 0 (f = −2) and z_c = 1 (f = 0.5)
         DecisionSurface surface = new DecisionSurface(new double[] {0, 1}, new double[] {-1, 0, 1},
                 new double[][] {{-3, -3}, {-2, -2}, {-1, 0.5}}, new double[] {0, 0});
-        double[] boundary = surface.boundary();
-        assertTrue(Double.isNaN(boundary[0]));
-        // second column crosses between z_c = 0 (f = −2) and z_c = 1 (f = 0.5): at 0 + 2 / 2.5 = 0.8
-        assertEquals(0.8, boundary[1], 1e-12);
+        double[][] boundary = surface.boundary();
+        assertArrayEquals(new double[] {1}, boundary[0], 1e-12);
+        assertArrayEquals(new double[] {0.8}, boundary[1], 1e-12);
+        double[][] none = new DecisionSurface(new double[] {0, 1}, new double[] {0, 1},
+                new double[][] {{1, 2}, {3, 4}}, new double[] {0, 0}).boundary();
+        assertEquals(0, none[0].length);
     }
 
     @Test
@@ -113,7 +130,7 @@ class DecisionSurfaceTest {
             double[] zs = DecisionSurface.axis(-3, 3, 7);
             DecisionSurface surface = DecisionSurface.evaluate(DATA, model, zs, DecisionSurface.axis(-4, 4, 9));
             assertEquals(DATA.bayesLogit(3, 4), surface.logits()[8][6], 1e-4);
-            assertArrayEquals(surface.bayesBoundary(), surface.boundary(), 1e-4);
+            assertArrayEquals(surface.bayesBoundary(), surface.boundary()[1], 1e-4);
         }
     }
 }
