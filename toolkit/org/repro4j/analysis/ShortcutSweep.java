@@ -39,12 +39,10 @@ import tech.tablesaw.api.Table;
  * noise, which makes the comparisons between models paired.
  *
  * <pre>{@code
- * ShortcutSweep sweep = ShortcutSweep.of(2000, 4000);
- * ShortcutSweep.Results results = sweep.run(
- *         List.of(Architecture.LINEAR, Architecture.RELU1),
- *         List.of(new Setting(Feature.of(0.7, 16), Feature.of(0.9, 1))),
- *         List.of(1L, 2L, 3L), 30, 100, 300);
- * results.mean("bias", Architecture.RELU1, setting, 300);   // mean over the three seeds
+ * Setting headline = new Setting(Feature.of(0.7, 16), Feature.of(0.9, 1));
+ * ShortcutSweep.Results results = ShortcutSweep.of(2000, 4000).run(
+ *         List.of(Architecture.LINEAR, Architecture.RELU1), List.of(headline), List.of(1L, 2L, 3L), 30, 100, 300);
+ * results.mean("bias", Architecture.RELU1, headline, 300);   // mean over the three seeds
  * }</pre>
  */
 public final class ShortcutSweep {
