@@ -120,6 +120,62 @@ public final class Plots {
     }
 
     /**
+     * A binary classification picture: labelled points as two scatter series ("y = +1", "y = −1") and decision
+     * boundaries as lines, e.g. a model's boundary against the Bayes line in latent space.
+     *
+     * @param x point x coordinates, length n
+     * @param y point y coordinates, length n
+     * @param labels point labels, length n; &gt; 0 counts as +1, anything else as −1
+     * @param boundaries name → the boundary's points {x values, y values}, shape [2, m], in drawing order (as
+     *     {@code DecisionSurface.boundary()} returns them)
+     * @return the chart; non-finite points are left out
+     * @throws IllegalArgumentException if the lengths do not match
+     */
+    public static XYChart decisionBoundaries(String title, String xLabel, String yLabel, double[] x, double[] y,
+            float[] labels, Map<String, double[][]> boundaries) {
+        if (x.length != y.length || x.length != labels.length) {
+            throw new IllegalArgumentException("decision boundaries need one x, y and label per point; got "
+                    + x.length + ", " + y.length + " and " + labels.length);
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setMarkerSize(4);
+        boolean any = false;
+        for (int sign : new int[] {1, -1}) {
+            int n = 0;
+            double[] xs = new double[x.length];
+            double[] ys = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                if ((labels[i] > 0) == (sign > 0)) {
+                    xs[n] = x[i];
+                    ys[n] = y[i];
+                    n++;
+                }
+            }
+            double[][] points = finitePoints(Arrays.copyOf(xs, n), Arrays.copyOf(ys, n), false);
+            if (points[0].length > 0) {
+                chart.addSeries(sign > 0 ? "y = +1" : "y = −1", points[0], points[1])
+                        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                any = true;
+            }
+        }
+        for (Map.Entry<String, double[][]> line : boundaries.entrySet()) {
+            double[][] xy = line.getValue();
+            if (xy.length != 2 || xy[0].length != xy[1].length) {
+                throw new IllegalArgumentException("boundary '" + line.getKey() + "' must be {x values, y values} of"
+                        + " equal length");
+            }
+            double[][] points = finitePoints(xy[0], xy[1], false);
+            if (points[0].length > 0) {
+                chart.addSeries(line.getKey(), points[0], points[1]).setMarker(SeriesMarkers.NONE);
+                any = true;
+            }
+        }
+        markIfEmpty(!any, chart);
+        return chart;
+    }
+
+    /**
      * One bar per category.
      *
      * @param categories names, length n

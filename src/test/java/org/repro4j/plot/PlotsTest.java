@@ -119,6 +119,24 @@ class PlotsTest {
     }
 
     @Test
+    void decisionBoundariesSplitPointsByLabelAndDrawEachBoundary() {
+        XYChart chart = Plots.decisionBoundaries("surface", "z_s", "z_c",
+                new double[] {0, 1, 2, NAN}, new double[] {0, 1, 2, 3}, new float[] {1, -1, 1, -1},
+                Map.of("Bayes", new double[][] {{-1, 0, 1}, {1, 0, -1}},
+                        "model", new double[][] {{-1, 0, 1}, {NAN, 0, 2}}));
+        render(chart);
+        assertArrayEquals(new double[] {0, 2}, chart.getSeriesMap().get("y = +1").getXData());
+        assertArrayEquals(new double[] {1}, chart.getSeriesMap().get("y = −1").getXData());
+        assertArrayEquals(new double[] {1, 0, -1}, chart.getSeriesMap().get("Bayes").getYData());
+        assertArrayEquals(new double[] {0, 1}, chart.getSeriesMap().get("model").getXData());
+        render(Plots.decisionBoundaries("empty", "z_s", "z_c", new double[0], new double[0], new float[0], Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Plots.decisionBoundaries("t", "x", "y",
+                new double[] {0}, new double[] {0}, new float[0], Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Plots.decisionBoundaries("t", "x", "y",
+                new double[0], new double[0], new float[0], Map.of("line", new double[][] {{0, 1}, {0}})));
+    }
+
+    @Test
     void imageGridPlacesEachImageScaledWithItsCaption() {
         float[][] images = new float[3][784];
         java.util.Arrays.fill(images[1], 1f); // the second image is white
