@@ -13,6 +13,10 @@ import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.repro4j.analysis.CompositionScore.Kind;
 import org.repro4j.models.transformer.TinyTransformerLM;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * The analysis of Merullo, Eickhoff, Pavlick 2024 ("Talking Heads: Understanding Inter-layer Communication in
@@ -171,6 +175,31 @@ public final class TalkingHeads {
         }
         out.sort(Comparator.comparingDouble(Channel::bestComponentScore).reversed());
         return List.copyOf(out);
+    }
+
+    /**
+     * @param channels pairs, e.g. the first few of {@link #channels}
+     * @return one row per pair: {@code kind}, {@code writer} (e.g. {@code L0H2}), {@code reader}, {@code whole CS},
+     *     {@code best component}, {@code component CS}, {@code component / whole}
+     */
+    public static Table table(List<Channel> channels) {
+        Table table = Table.create("writer/reader channels", StringColumn.create("kind"), StringColumn.create("writer"),
+                StringColumn.create("reader"), DoubleColumn.create("whole CS"), IntColumn.create("best component"),
+                DoubleColumn.create("component CS"), DoubleColumn.create("component / whole"));
+        for (Channel c : channels) {
+            table.stringColumn("kind").append(c.kind().name());
+            table.stringColumn("writer").append("L" + c.upLayer() + "H" + c.upHead());
+            table.stringColumn("reader").append("L" + c.downLayer() + "H" + c.downHead());
+            table.doubleColumn("whole CS").append(round(c.wholeScore()));
+            table.intColumn("best component").append(c.bestComponent());
+            table.doubleColumn("component CS").append(round(c.bestComponentScore()));
+            table.doubleColumn("component / whole").append(round(c.ratio()));
+        }
+        return table;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
     }
 
     /**
