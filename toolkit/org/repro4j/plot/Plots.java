@@ -221,6 +221,9 @@ public final class Plots {
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).build();
         chart.getStyler().setShowValue(true);
+        // at most 3 decimals, so fractional cells (scores, probabilities) stay legible; counts print as integers
+        chart.getStyler().setHeatMapValueDecimalPattern("0.###");
+        chart.getStyler().setDecimalPattern("0.###");
         chart.getStyler().setLegendVisible(true);
         if (columnLabels.size() > 4) {
             chart.getStyler().setXAxisLabelRotation(45); // long class names would overlap
