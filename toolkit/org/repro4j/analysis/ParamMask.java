@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -454,6 +455,21 @@ public final class ParamMask {
             });
         });
         return new Applied(lm, previous);
+    }
+
+    /**
+     * Runs code on the masked model, then restores it: {@code mask.runWith(lm, () -> Surprisal.bits(lm, eval))}.
+     *
+     * @param lm the model
+     * @param code what to compute while the mask is applied
+     * @param <T> its result type
+     * @return its result
+     * @throws IllegalArgumentException as {@link #applyTo}
+     */
+    public <T> T runWith(TinyTransformerLM lm, Supplier<T> code) {
+        try (Applied applied = applyTo(lm)) {
+            return code.get();
+        }
     }
 
     private Matrix matrix(String name) {

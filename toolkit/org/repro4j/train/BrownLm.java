@@ -1,5 +1,6 @@
 package org.repro4j.train;
 
+import ai.djl.nn.Parameter;
 import java.util.List;
 import java.util.Locale;
 import org.repro4j.data.BrownCorpus;
@@ -86,7 +87,10 @@ public final class BrownLm implements AutoCloseable {
     private static TinyTransformerLM train(TransformerConfig config, int[] trainIds, int steps, long seed) {
         NativeMemory.keepFreedMemory();
         TinyTransformerLM lm = TinyTransformerLM.create(config, seed);
-        lm.parameter("embed.W_E").muli(TOKEN_EMBEDDING_STD / MODEL_INIT_STD);
+        Parameter embedding = lm.getParameters().get("embed.W_E");
+        embedding.freeze(true); // PyTorch refuses in-place edits of a leaf that requires gradients
+        embedding.getArray().muli(TOKEN_EMBEDDING_STD / MODEL_INIT_STD);
+        embedding.freeze(false);
         Fit.of(lm)
                 .data(Batches.language(new LmBatches(trainIds, BATCH_SIZE, config.context()), seed))
                 .optimizer(Optimizer.adamW(3e-3, 0.01))
