@@ -176,6 +176,64 @@ public final class Plots {
     }
 
     /**
+     * A histogram of a sample with vertical lines at marked values, e.g. a permutation null and the observed
+     * statistic.
+     *
+     * @param values the sample; non-finite values are left out
+     * @param bins number of equal-width bins between the smallest and largest of the values and markers, ≥ 1
+     * @param markers label → x position of a vertical line (may be empty)
+     * @return the chart: counts per bin as a filled step line, one line per marker
+     * @throws IllegalArgumentException if {@code bins < 1}
+     */
+    public static XYChart histogram(String title, String xLabel, double[] values, int bins, Map<String, Double> markers) {
+        if (bins < 1) {
+            throw new IllegalArgumentException("a histogram needs at least one bin; got " + bins);
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
+                .yAxisTitle("count").build();
+        double[] finite = Arrays.stream(values).filter(Double::isFinite).toArray();
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        for (double v : finite) {
+            low = Math.min(low, v);
+            high = Math.max(high, v);
+        }
+        for (double m : markers.values()) {
+            if (Double.isFinite(m)) {
+                low = Math.min(low, m);
+                high = Math.max(high, m);
+            }
+        }
+        markIfEmpty(finite.length == 0, chart);
+        if (finite.length == 0) {
+            return chart;
+        }
+        double width = high > low ? (high - low) / bins : 1;
+        double[] counts = new double[bins];
+        for (double v : finite) {
+            counts[Math.min(bins - 1, (int) ((v - low) / width))]++;
+        }
+        // step points: each bin's count from its left edge, the last repeated at the right edge
+        double[] x = new double[bins + 1];
+        double[] y = new double[bins + 1];
+        double maxCount = 0;
+        for (int i = 0; i <= bins; i++) {
+            x[i] = low + i * width;
+            y[i] = counts[Math.min(i, bins - 1)];
+            maxCount = Math.max(maxCount, y[i]);
+        }
+        chart.addSeries("sample", x, y).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea)
+                .setMarker(SeriesMarkers.NONE);
+        for (Map.Entry<String, Double> m : markers.entrySet()) {
+            if (Double.isFinite(m.getValue())) {
+                chart.addSeries(m.getKey(), new double[] {m.getValue(), m.getValue()}, new double[] {0, maxCount})
+                        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart;
+    }
+
+    /**
      * One bar per category.
      *
      * @param categories names, length n

@@ -111,6 +111,20 @@ class PlotsTest {
     }
 
     @Test
+    void histogramCountsEachValueOnceAndSpansTheMarkers() {
+        XYChart chart = Plots.histogram("null", "overlap", new double[] {0, 0.1, 0.1, 0.35, NAN}, 4,
+                Map.of("observed", 0.8));
+        render(chart);
+        double[] x = chart.getSeriesMap().get("sample").getXData();
+        double[] y = chart.getSeriesMap().get("sample").getYData();
+        assertArrayEquals(new double[] {0, 0.2, 0.4, 0.6, 0.8}, x, 1e-12);
+        assertArrayEquals(new double[] {3, 1, 0, 0, 0}, y, 0);
+        assertArrayEquals(new double[] {0.8, 0.8}, chart.getSeriesMap().get("observed").getXData(), 0);
+        render(Plots.histogram("null", "overlap", new double[0], 10, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Plots.histogram("h", "x", new double[] {1}, 0, Map.of()));
+    }
+
+    @Test
     void scatterDropsNonFinitePairsAndDrawsEmpty() {
         XYChart chart = Plots.scatter("surprisal", "bigram", "subnetwork", new double[] {1, 2, NAN}, new double[] {1, NAN, 3});
         render(chart);
