@@ -31,7 +31,7 @@ class NotebooksIT {
      * over several seeds inside the test suite's 30-minute full-scale budget, and a flaky claim must not block CI.
      */
     static final Set<String> FULL_SCALE_ONLY_IN_RUN =
-            Set.of("10-shortcut-learning", "11-bigram-subnetworks", "12-talking-heads");
+            Set.of("11-bigram-subnetworks", "12-talking-heads");
 
     private static final Path NOTEBOOKS = JupyterSupport.ROOT.resolve("notebooks");
     private static final Path OUT = JupyterSupport.TARGET.resolve("it-notebooks");
