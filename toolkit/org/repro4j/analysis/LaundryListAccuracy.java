@@ -42,6 +42,7 @@ public final class LaundryListAccuracy {
         this.ns = ns.clone();
         this.batches = new LaundryList.Batch[ns.length];
         for (int i = 0; i < ns.length; i++) {
+            // one stream per N, so the lists of an N do not depend on which other sizes are evaluated
             batches[i] = task.withN(ns[i]).batch(sequencesPerN, seed + 1_000_003L * ns[i]);
         }
         this.endPosition = task.endPosition();
