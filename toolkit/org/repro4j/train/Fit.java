@@ -338,7 +338,8 @@ public final class Fit {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (bar != null) {
-                bar.finish(String.format(Locale.ROOT, "loss %.4f · %.0f steps/s", lastFinite, taken / seconds));
+                bar.finish(String.format(Locale.ROOT, "loss %.4f · %.0f steps/s%s", lastFinite, taken / seconds,
+                        taken < total ? " · stopped early" : ""));
             }
             return new TrainingRun(history.table(), taken, seconds);
         }

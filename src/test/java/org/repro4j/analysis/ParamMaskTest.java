@@ -52,9 +52,8 @@ class ParamMaskTest {
     @Test
     void allOnesMaskReproducesTheFrozenModelExactly() {
         float[] before = lm.logits(tokens()).toFloatArray();
-        try (ParamMask.Applied applied = ParamMask.ones(lm).applyTo(lm)) {
-            assertArrayEquals(before, lm.logits(tokens()).toFloatArray(), 0f);
-        }
+        assertArrayEquals(before, ParamMask.ones(lm).runWith(lm, () -> lm.logits(tokens()).toFloatArray()), 0f);
+        assertTrue(lm.weightTransforms().isEmpty(), "runWith restores the model");
         assertArrayEquals(before, lm.logits(tokens()).toFloatArray(), 0f);
     }
 
