@@ -233,8 +233,7 @@ public final class ParamMask {
     }
 
     private static double headFraction(Matrix m, int head) {
-        int perHead = Math.toIntExact(m.size() / m.shape().get(0));
-        return (double) m.bits().get(head * perHead, (head + 1) * perHead).cardinality() / perHead;
+        return (double) headSlice(m, head).cardinality() / (m.size() / m.shape().get(0));
     }
 
     /** @return the mask keeping exactly the weights this one removes (applied: the ablated model) */
@@ -269,6 +268,75 @@ public final class ParamMask {
             out.put(name, new Matrix(m.shape(), m.size(), bits));
         });
         return new ParamMask(out);
+    }
+
+    /**
+     * Drops kept weights that cannot change the masked model's output, given the rest of the mask; the result
+     * computes exactly the same function with fewer weights. Three cases, per layer:
+     * <ul>
+     *   <li>a head whose {@code W_O[h]} is entirely removed writes nothing, so its {@code W_Q[h]}, {@code W_K[h]},
+     *       {@code W_V[h]} are dead;</li>
+     *   <li>a head whose {@code W_K[h]} is entirely removed has constant keys {@code b_K}, so every query scores all
+     *       positions alike and its {@code W_Q[h]} is dead;</li>
+     *   <li>an MLP unit whose row {@code W_out[j, :]} is entirely removed writes nothing, so its column
+     *       {@code W_in[:, j]} is dead.</li>
+     * </ul>
+     * Continuous sparsification leaves such weights behind when the stop rule fires before the sparsity penalty,
+     * their only gradient, has pushed their logits below 0; counting them would inflate the kept fraction of the
+     * matrices they sit in.
+     *
+     * @return a new mask without the dead weights; matrices other than
+     *     {@code blocks.<l>.attn.W_Q/K/V/O} and {@code blocks.<l>.mlp.W_in/out} are copied unchanged
+     */
+    public ParamMask withoutDeadWeights() {
+        Map<String, Matrix> out = new LinkedHashMap<>();
+        matrices.forEach((name, m) -> out.put(name, new Matrix(m.shape(), m.size(), (BitSet) m.bits().clone())));
+        int layers = 1 + matrices.keySet().stream().mapToInt(ParamMask::layerOf).max().orElse(-1);
+        for (int l = 0; l < layers; l++) {
+            String p = "blocks." + l + ".";
+            Matrix q = out.get(p + "attn.W_Q");
+            Matrix k = out.get(p + "attn.W_K");
+            Matrix v = out.get(p + "attn.W_V");
+            Matrix o = out.get(p + "attn.W_O");
+            if (q != null && k != null && v != null && o != null) {
+                int heads = (int) o.shape().get(0);
+                for (int h = 0; h < heads; h++) {
+                    boolean silent = headSlice(o, h).isEmpty();
+                    if (silent) {
+                        clearHead(v, h);
+                        clearHead(k, h);
+                    }
+                    if (silent || headSlice(k, h).isEmpty()) {
+                        clearHead(q, h);
+                    }
+                }
+            }
+            Matrix in = out.get(p + "mlp.W_in");
+            Matrix outProjection = out.get(p + "mlp.W_out");
+            if (in != null && outProjection != null) {
+                int units = (int) outProjection.shape().get(0);
+                int width = (int) outProjection.shape().get(1);
+                int rows = (int) in.shape().get(0);
+                for (int j = 0; j < units; j++) {
+                    if (outProjection.bits().get(j * width, (j + 1) * width).isEmpty()) {
+                        for (int r = 0; r < rows; r++) {
+                            in.bits().clear(r * units + j);
+                        }
+                    }
+                }
+            }
+        }
+        return new ParamMask(out);
+    }
+
+    private static BitSet headSlice(Matrix m, int head) {
+        int perHead = Math.toIntExact(m.size() / m.shape().get(0));
+        return m.bits().get(head * perHead, (head + 1) * perHead);
+    }
+
+    private static void clearHead(Matrix m, int head) {
+        int perHead = Math.toIntExact(m.size() / m.shape().get(0));
+        m.bits().clear(head * perHead, (head + 1) * perHead);
     }
 
     /**

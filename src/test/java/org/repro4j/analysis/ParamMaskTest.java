@@ -147,6 +147,57 @@ class ParamMaskTest {
     }
 
     @Test
+    void droppingDeadWeightsKeepsTheMaskedModelsOutput() {
+        Random random = new Random(9);
+        for (String name : lm.parameterNames()) {
+            if (name.contains(".b_")) { // non-zero biases, so constant keys and silent units still reach the output
+                NDArray b = lm.parameter(name);
+                float[] values = new float[(int) b.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) random.nextGaussian();
+                }
+                b.set(values);
+            }
+        }
+        Map<String, NDArray> scores = new LinkedHashMap<>();
+        for (String name : lm.maskableParameterNames()) {
+            float[] values = new float[(int) lm.parameter(name).size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = random.nextDouble() < 0.5 ? 1 : 0;
+            }
+            scores.put(name, manager.create(values, lm.parameter(name).getShape()));
+        }
+        // layer 0: head 1 has no keys (its queries are dead), head 0 writes nothing (its Q, K, V are dead);
+        // layer 1: MLP units 0..7 write nothing (their W_in columns are dead)
+        scores.get("blocks.0.attn.W_K").set(new ai.djl.ndarray.index.NDIndex("1"), 0f);
+        scores.get("blocks.0.attn.W_O").set(new ai.djl.ndarray.index.NDIndex("0"), 0f);
+        scores.get("blocks.1.mlp.W_out").set(new ai.djl.ndarray.index.NDIndex("0:8"), 0f);
+        ParamMask mask = ParamMask.above(scores, 0.5);
+        ParamMask live = mask.withoutDeadWeights();
+
+        assertArrayEquals(mask.runWith(lm, () -> lm.logits(tokens()).toFloatArray()),
+                live.runWith(lm, () -> lm.logits(tokens()).toFloatArray()), 1e-5f);
+        Table heads = live.keptFractionByHead();
+        assertEquals(0.0, heads.doubleColumn("q").getDouble(0));
+        assertEquals(0.0, heads.doubleColumn("k").getDouble(0));
+        assertEquals(0.0, heads.doubleColumn("v").getDouble(0));
+        assertEquals(0.0, heads.doubleColumn("q").getDouble(1));
+        assertTrue(heads.doubleColumn("k").getDouble(1 + 2) > 0, "other layers are untouched");
+        long deadInputs = 0;
+        for (int r = 0; r < 8; r++) {
+            for (int j = 0; j < 8; j++) {
+                deadInputs += mask.isKept("blocks.1.mlp.W_in", r * 16 + j) ? 1 : 0;
+                assertTrue(!live.isKept("blocks.1.mlp.W_in", r * 16 + j));
+            }
+        }
+        long deadHeads = Math.round(mask.keptFraction("blocks.0.attn.W_Q") * 64) + Math.round(
+                (mask.keptFraction("blocks.0.attn.W_K") + mask.keptFraction("blocks.0.attn.W_V")) * 64)
+                - Math.round(live.keptFraction("blocks.0.attn.W_K") * 64) - Math.round(live.keptFraction("blocks.0.attn.W_V") * 64);
+        assertEquals(mask.kept() - deadInputs - deadHeads, live.kept());
+        assertEquals(live.kept(), live.withoutDeadWeights().kept(), "nothing is left to drop");
+    }
+
+    @Test
     void masksForAnotherModelAreRejected() {
         try (TinyTransformerLM other = TinyTransformerLM.create(
                 TransformerConfig.builder(VOCAB).context(6).dModel(12).nHeads(2).nLayers(2).dMlp(16).build(), 3)) {
