@@ -1,6 +1,11 @@
 package org.repro4j.analysis;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntToDoubleFunction;
 import org.repro4j.data.ShortcutData;
 
 /**
@@ -57,6 +62,73 @@ public record DecisionSurface(double[] zShortcut, double[] zCore, double[][] log
             boundary[j] = data.bayesBoundary(zShortcut[j]);
         }
         return new DecisionSurface(zShortcut.clone(), zCore.clone(), logits, boundary);
+    }
+
+    /**
+     * Evaluates a trained one-logit model (e.g. an {@code Mlp} from {@link ShortcutSweep}) on a latent grid.
+     *
+     * @param data the generator whose embedding the model was trained on
+     * @param model inputs [m, d] to logits [m, 1], run in evaluation mode
+     * @param zShortcut z_s axis, shape [columns]
+     * @param zCore z_c axis, shape [rows]
+     * @return the surface
+     * @throws IllegalArgumentException if an axis is empty
+     */
+    public static DecisionSurface evaluate(ShortcutData data, Block model, double[] zShortcut, double[] zCore) {
+        return evaluate(data, x -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                return Checkpoints.logits(model, manager.create(x));
+            }
+        }, zShortcut, zCore);
+    }
+
+    /**
+     * The model's decision boundary f = 0 as one ordered curve. Along each grid line the first sign change of the
+     * logit is located by linear interpolation between the two grid points around it (exact for a logit linear
+     * along that line). The grid lines are the columns (giving z_c as a function of z_s) or the rows (z_s as a
+     * function of z_c), whichever meets the boundary more often — so a shallow boundary such as the Bayes line
+     * and a steep one such as a shortcut-reading net's are both drawn whole.
+     *
+     * @return {z_s values, z_c values}, shape [2, m], ordered along the axis that was scanned; grid lines the
+     *     boundary does not cross are left out (m = 0 if the logit keeps one sign on the whole grid)
+     */
+    public double[][] boundary() {
+        List<double[]> alongCore = new ArrayList<>();
+        for (int j = 0; j < zShortcut.length; j++) {
+            int column = j;
+            double zc = firstCrossing(zCore, i -> logits[i][column]);
+            if (!Double.isNaN(zc)) {
+                alongCore.add(new double[] {zShortcut[j], zc});
+            }
+        }
+        List<double[]> alongShortcut = new ArrayList<>();
+        for (int i = 0; i < zCore.length; i++) {
+            double[] row = logits[i];
+            double zs = firstCrossing(zShortcut, j -> row[j]);
+            if (!Double.isNaN(zs)) {
+                alongShortcut.add(new double[] {zs, zCore[i]});
+            }
+        }
+        List<double[]> points = alongCore.size() >= alongShortcut.size() ? alongCore : alongShortcut;
+        double[][] curve = new double[2][points.size()];
+        for (int k = 0; k < points.size(); k++) {
+            curve[0][k] = points.get(k)[0];
+            curve[1][k] = points.get(k)[1];
+        }
+        return curve;
+    }
+
+    /** The first position on {@code axis} where {@code f} changes sign, interpolated; NaN if it never does. */
+    private static double firstCrossing(double[] axis, IntToDoubleFunction f) {
+        for (int k = 0; k + 1 < axis.length; k++) {
+            double before = f.applyAsDouble(k);
+            double after = f.applyAsDouble(k + 1);
+            if (before == 0 || (before < 0) != (after < 0)) {
+                double t = before == 0 ? 0 : before / (before - after);
+                return axis[k] + t * (axis[k + 1] - axis[k]);
+            }
+        }
+        return Double.NaN;
     }
 
     /**

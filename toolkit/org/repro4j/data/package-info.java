@@ -10,7 +10,8 @@
  *   <li>{@link org.repro4j.data.BrownCorpus} — 500 POS-tagged texts in 15 genres (Francis &amp; Kučera
  *       1964/1979): documents, sentences, {@link org.repro4j.data.TaggedWord}s, genre labels and seeded document
  *       splits; {@link org.repro4j.data.Vocab} (top-k + {@code <unk>}) and {@link org.repro4j.data.LmBatches}
- *       for language-model batches {@code [batch, seq]}.</li>
+ *       for language-model batches {@code [batch, seq]}; {@link org.repro4j.data.BigramTable}, the smoothed bigram
+ *       model of a token stream (next-token distributions and surprisal).</li>
  * </ul>
  *
  * <p>Every file is checked against the sha256 in {@link org.repro4j.data.DatasetManifest} (once per JVM). A missing

@@ -154,7 +154,7 @@ public final class ProgressBar implements AutoCloseable {
         lastShownNs = now;
         lastShownTenth = total == 0 ? 10 : done * 10 / total;
         double fraction = total == 0 ? 1 : Math.min(1, (double) done / total);
-        String eta = done > 0 && done < total
+        String eta = !last && done > 0 && done < total // a bar finished early (e.g. early stopping) has no eta
                 ? " · eta " + format(Duration.ofNanos((long) ((now - startNs) * (double) (total - done) / done)))
                 : "";
         String elapsed = format(Duration.ofNanos(now - startNs));

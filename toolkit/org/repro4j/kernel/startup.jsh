@@ -13,11 +13,10 @@ import java.util.stream.*;
 // display(x), update(id, x) and clearOutput(): show and redraw objects from code.
 import static org.repro4j.display.Display.*;
 
-// The libraries the toolkit is built on: DJL arrays, Tablesaw tables.
+// The libraries the toolkit is built on: DJL arrays, Tablesaw tables. Only names no notebook is likely to
+// declare itself: an imported type hides a cell's own class of the same name (DJL's Shape would hide yours).
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.index.NDIndex;
 import tech.tablesaw.api.Table;

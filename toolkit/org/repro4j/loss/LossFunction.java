@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDArray;
 /**
  * A training objective: maps the model's output and the batch's targets to a scalar to minimize.
  *
- * <p>A lambda is enough for a paper's own loss, e.g. the logistic loss softplus(−y·f) of the shortcut paper:
- * {@code (f, y) -> Activation.softPlus(f.squeeze(-1).mul(y).neg()).mean()}.
+ * <p>A lambda is enough for a paper's own loss, e.g. a mean squared error
+ * {@code (f, y) -> f.squeeze(-1).sub(y).square().mean()}; the binary logistic loss softplus(−y·f) is
+ * {@link LogisticLoss}.
  */
 @FunctionalInterface
 public interface LossFunction {

@@ -120,6 +120,120 @@ public final class Plots {
     }
 
     /**
+     * A binary classification picture: labelled points as two scatter series ("y = +1", "y = −1") and decision
+     * boundaries as lines, e.g. a model's boundary against the Bayes line in latent space.
+     *
+     * @param x point x coordinates, length n
+     * @param y point y coordinates, length n
+     * @param labels point labels, length n; &gt; 0 counts as +1, anything else as −1
+     * @param boundaries name → the boundary's points {x values, y values}, shape [2, m], in drawing order (as
+     *     {@code DecisionSurface.boundary()} returns them)
+     * @return the chart; non-finite points are left out
+     * @throws IllegalArgumentException if the lengths do not match
+     */
+    public static XYChart decisionBoundaries(String title, String xLabel, String yLabel, double[] x, double[] y,
+            float[] labels, Map<String, double[][]> boundaries) {
+        if (x.length != y.length || x.length != labels.length) {
+            throw new IllegalArgumentException("decision boundaries need one x, y and label per point; got "
+                    + x.length + ", " + y.length + " and " + labels.length);
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setMarkerSize(4);
+        boolean any = false;
+        for (int sign : new int[] {1, -1}) {
+            int n = 0;
+            double[] xs = new double[x.length];
+            double[] ys = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                if ((labels[i] > 0) == (sign > 0)) {
+                    xs[n] = x[i];
+                    ys[n] = y[i];
+                    n++;
+                }
+            }
+            double[][] points = finitePoints(Arrays.copyOf(xs, n), Arrays.copyOf(ys, n), false);
+            if (points[0].length > 0) {
+                chart.addSeries(sign > 0 ? "y = +1" : "y = −1", points[0], points[1])
+                        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                any = true;
+            }
+        }
+        for (Map.Entry<String, double[][]> line : boundaries.entrySet()) {
+            double[][] xy = line.getValue();
+            if (xy.length != 2 || xy[0].length != xy[1].length) {
+                throw new IllegalArgumentException("boundary '" + line.getKey() + "' must be {x values, y values} of"
+                        + " equal length");
+            }
+            double[][] points = finitePoints(xy[0], xy[1], false);
+            if (points[0].length > 0) {
+                chart.addSeries(line.getKey(), points[0], points[1]).setMarker(SeriesMarkers.NONE);
+                any = true;
+            }
+        }
+        markIfEmpty(!any, chart);
+        return chart;
+    }
+
+    /**
+     * A histogram of a sample with vertical lines at marked values, e.g. a permutation null and the observed
+     * statistic.
+     *
+     * @param values the sample; non-finite values are left out
+     * @param bins number of equal-width bins between the smallest and largest of the values and markers, ≥ 1
+     * @param markers label → x position of a vertical line (may be empty)
+     * @return the chart: counts per bin as a filled step line, one line per marker
+     * @throws IllegalArgumentException if {@code bins < 1}
+     */
+    public static XYChart histogram(String title, String xLabel, double[] values, int bins, Map<String, Double> markers) {
+        if (bins < 1) {
+            throw new IllegalArgumentException("a histogram needs at least one bin; got " + bins);
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
+                .yAxisTitle("count").build();
+        double[] finite = Arrays.stream(values).filter(Double::isFinite).toArray();
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        for (double v : finite) {
+            low = Math.min(low, v);
+            high = Math.max(high, v);
+        }
+        for (double m : markers.values()) {
+            if (Double.isFinite(m)) {
+                low = Math.min(low, m);
+                high = Math.max(high, m);
+            }
+        }
+        markIfEmpty(finite.length == 0, chart);
+        if (finite.length == 0) {
+            return chart;
+        }
+        double width = high > low ? (high - low) / bins : 1;
+        double[] counts = new double[bins];
+        for (double v : finite) {
+            counts[Math.min(bins - 1, (int) ((v - low) / width))]++;
+        }
+        // step points: each bin's count from its left edge, the last repeated at the right edge
+        double[] x = new double[bins + 1];
+        double[] y = new double[bins + 1];
+        double maxCount = 0;
+        for (int i = 0; i <= bins; i++) {
+            x[i] = low + i * width;
+            y[i] = counts[Math.min(i, bins - 1)];
+            maxCount = Math.max(maxCount, y[i]);
+        }
+        chart.addSeries("sample", x, y).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea)
+                .setMarker(SeriesMarkers.NONE);
+        for (Map.Entry<String, Double> m : markers.entrySet()) {
+            if (Double.isFinite(m.getValue())) {
+                chart.addSeries(m.getKey(), new double[] {m.getValue(), m.getValue()}, new double[] {0, maxCount})
+                        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart;
+    }
+
+    /**
      * One bar per category.
      *
      * @param categories names, length n
@@ -165,6 +279,9 @@ public final class Plots {
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).build();
         chart.getStyler().setShowValue(true);
+        // at most 3 decimals, so fractional cells (scores, probabilities) stay legible; counts print as integers
+        chart.getStyler().setHeatMapValueDecimalPattern("0.###");
+        chart.getStyler().setDecimalPattern("0.###");
         chart.getStyler().setLegendVisible(true);
         if (columnLabels.size() > 4) {
             chart.getStyler().setXAxisLabelRotation(45); // long class names would overlap

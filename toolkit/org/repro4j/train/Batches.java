@@ -1,7 +1,10 @@
 package org.repro4j.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.Random;
+import org.repro4j.data.LmBatches;
 
 /**
  * A source of training batches, read one per step.
@@ -34,5 +37,30 @@ public interface Batches {
      */
     static Batches shuffled(NDArray inputs, NDArray targets, int batchSize, long seed) {
         return new ShuffledBatches(inputs, targets, batchSize, seed);
+    }
+
+    /**
+     * Language-model batches: windows at random start positions of a token stream ({@link LmBatches#random}), with
+     * next-token targets, for training a language model with the default cross-entropy loss.
+     *
+     * @param windows the stream and the batch and window sizes
+     * @param seed seed of the start positions
+     * @return the batch source: inputs and targets int64 {@code [batch, seq]}; an epoch is
+     *     {@code streamLength / (batch·seq)} batches
+     */
+    static Batches language(LmBatches windows, long seed) {
+        Random random = new Random(seed);
+        return new Batches() {
+            @Override
+            public long batchesPerEpoch() {
+                return Math.max(1, windows.streamLength() / ((long) windows.batchSize() * windows.seqLen()));
+            }
+
+            @Override
+            public Batch next(NDManager step) {
+                NDList arrays = windows.random(random).toNDList(step);
+                return new Batch(arrays.get(0), arrays.get(1));
+            }
+        };
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import org.repro4j.Repro;
 import org.repro4j.display.ProgressBar;
 import org.repro4j.loss.CrossEntropy;
@@ -82,6 +83,7 @@ public final class Fit {
     private final Map<String, NDArray[]> splits = new LinkedHashMap<>();
     private final Map<String, EvalMetric> metrics = new LinkedHashMap<>();
     private IntConsumer afterStep = step -> {};
+    private IntPredicate stopWhen = step -> false;
     private boolean progress = true;
     private String label;
 
@@ -220,6 +222,16 @@ public final class Fit {
         return this;
     }
 
+    /**
+     * @param done asked after each step (after {@link #afterStep}) with the 1-based step number; returning true
+     *     ends training after that step (evaluated and logged as the last step), e.g. when a mask is decided
+     * @return this
+     */
+    public Fit stopWhen(IntPredicate done) {
+        this.stopWhen = done;
+        return this;
+    }
+
     /** @param label name shown on the progress bar (default: the model's class) @return this */
     public Fit label(String label) {
         this.label = label;
@@ -273,6 +285,7 @@ public final class Fit {
                 ProgressBar bar = progress ? ProgressBar.start(name, total) : null) {
             ParameterStore store = new ParameterStore(run, false);
             Optimizer.Updater updater = optimizer.start(parameters, run);
+            long taken = total;
             for (int step = 1; step <= total; step++) {
                 float lr = (float) (optimizer.learningRate() * schedule.factor(step - 1, total));
                 double value;
@@ -300,8 +313,9 @@ public final class Fit {
                 lossSinceRow += value;
                 stepsSinceRow++;
                 afterStep.accept(step);
-                boolean evaluateNow = !splits.isEmpty() && (step % evalEvery == 0 || step == total);
-                if (step % rowEvery == 0 || evaluateNow || step == total) {
+                boolean last = step == total || stopWhen.test(step);
+                boolean evaluateNow = !splits.isEmpty() && (step % evalEvery == 0 || last);
+                if (step % rowEvery == 0 || evaluateNow || last) {
                     Map<String, Double> row = new LinkedHashMap<>();
                     row.put("epoch", (double) step / source.batchesPerEpoch());
                     row.put("lr", (double) lr);
@@ -317,12 +331,17 @@ public final class Fit {
                 if (bar != null) {
                     bar.update(step, String.format(Locale.ROOT, "loss %.4f", value));
                 }
+                if (last) {
+                    taken = step;
+                    break;
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (bar != null) {
-                bar.finish(String.format(Locale.ROOT, "loss %.4f · %.0f steps/s", lastFinite, total / seconds));
+                bar.finish(String.format(Locale.ROOT, "loss %.4f · %.0f steps/s%s", lastFinite, taken / seconds,
+                        taken < total ? " · stopped early" : ""));
             }
-            return new TrainingRun(history.table(), total, seconds);
+            return new TrainingRun(history.table(), taken, seconds);
         }
     }
 

@@ -87,4 +87,40 @@ class LossTest {
                     () -> new SoftTargetCrossEntropy().apply(logits, m.zeros(new Shape(2))));
         }
     }
+
+    @Test
+    void logisticLossIsTheMeanSoftplusOfTheNegativeMargin() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[][] {{2f}, {-0.5f}, {0f}});
+            NDArray labels = m.create(new float[] {1f, 1f, -1f});
+            // ln(1+e^-2) = 0.1269, ln(1+e^0.5) = 0.9741, ln 2 = 0.6931 -> mean 0.5981
+            double expected = (Math.log1p(Math.exp(-2)) + Math.log1p(Math.exp(0.5)) + Math.log(2)) / 3;
+            assertEquals(0.5981, expected, 1e-4);
+            NDArray loss = new LogisticLoss().apply(logits, labels);
+            assertEquals(new Shape(), loss.getShape());
+            assertEquals(expected, loss.getFloat(), 1e-6);
+            assertEquals(expected, new LogisticLoss().apply(logits.squeeze(1), labels).getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void logisticLossStaysFiniteAtLargeMargins() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray labels = m.create(new float[] {1f, -1f});
+            // a wrong margin of 1000 costs 1000 nats, a right one costs e^-1000 ≈ 0
+            NDArray loss = new LogisticLoss().apply(m.create(new float[] {-1000f, -1000f}), labels);
+            assertEquals(500f, loss.getFloat(), 1e-3f);
+        }
+    }
+
+    @Test
+    void logisticLossRejectsSeveralOutputsPerRow() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new LogisticLoss().apply(m.zeros(new Shape(4, 2)), m.zeros(new Shape(4))));
+            assertTrue(e.getMessage().contains("(4, 2)") && e.getMessage().contains("CrossEntropy"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> new LogisticLoss().apply(m.zeros(new Shape(4, 1)), m.zeros(new Shape(3))));
+        }
+    }
 }

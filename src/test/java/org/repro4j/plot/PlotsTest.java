@@ -111,11 +111,43 @@ class PlotsTest {
     }
 
     @Test
+    void histogramCountsEachValueOnceAndSpansTheMarkers() {
+        XYChart chart = Plots.histogram("null", "overlap", new double[] {0, 0.1, 0.1, 0.35, NAN}, 4,
+                Map.of("observed", 0.8));
+        render(chart);
+        double[] x = chart.getSeriesMap().get("sample").getXData();
+        double[] y = chart.getSeriesMap().get("sample").getYData();
+        assertArrayEquals(new double[] {0, 0.2, 0.4, 0.6, 0.8}, x, 1e-12);
+        assertArrayEquals(new double[] {3, 1, 0, 0, 0}, y, 0);
+        assertArrayEquals(new double[] {0.8, 0.8}, chart.getSeriesMap().get("observed").getXData(), 0);
+        render(Plots.histogram("null", "overlap", new double[0], 10, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Plots.histogram("h", "x", new double[] {1}, 0, Map.of()));
+    }
+
+    @Test
     void scatterDropsNonFinitePairsAndDrawsEmpty() {
         XYChart chart = Plots.scatter("surprisal", "bigram", "subnetwork", new double[] {1, 2, NAN}, new double[] {1, NAN, 3});
         render(chart);
         assertArrayEquals(new double[] {1}, chart.getSeriesMap().values().iterator().next().getXData());
         render(Plots.scatter("surprisal", "bigram", "subnetwork", new double[0], new double[0]));
+    }
+
+    @Test
+    void decisionBoundariesSplitPointsByLabelAndDrawEachBoundary() {
+        XYChart chart = Plots.decisionBoundaries("surface", "z_s", "z_c",
+                new double[] {0, 1, 2, NAN}, new double[] {0, 1, 2, 3}, new float[] {1, -1, 1, -1},
+                Map.of("Bayes", new double[][] {{-1, 0, 1}, {1, 0, -1}},
+                        "model", new double[][] {{-1, 0, 1}, {NAN, 0, 2}}));
+        render(chart);
+        assertArrayEquals(new double[] {0, 2}, chart.getSeriesMap().get("y = +1").getXData());
+        assertArrayEquals(new double[] {1}, chart.getSeriesMap().get("y = −1").getXData());
+        assertArrayEquals(new double[] {1, 0, -1}, chart.getSeriesMap().get("Bayes").getYData());
+        assertArrayEquals(new double[] {0, 1}, chart.getSeriesMap().get("model").getXData());
+        render(Plots.decisionBoundaries("empty", "z_s", "z_c", new double[0], new double[0], new float[0], Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Plots.decisionBoundaries("t", "x", "y",
+                new double[] {0}, new double[] {0}, new float[0], Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Plots.decisionBoundaries("t", "x", "y",
+                new double[0], new double[0], new float[0], Map.of("line", new double[][] {{0, 1}, {0}})));
     }
 
     @Test

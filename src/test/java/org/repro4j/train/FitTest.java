@@ -154,6 +154,18 @@ class FitTest {
     }
 
     @Test
+    void stopWhenEndsTrainingAfterTheStepItAcceptsAndLogsThatStep() {
+        NDArray[] train = blobs(64, 1);
+        int[] afterStepCalls = {0};
+        TrainingRun run = Fit.of(mlp(1)).data(train[0], train[1], 8).steps(50).logEvery(10)
+                .afterStep(step -> afterStepCalls[0]++).stopWhen(step -> step == 13).quiet().run();
+        assertEquals(13, run.steps());
+        assertEquals(13, afterStepCalls[0]);
+        Table h = run.history();
+        assertArrayEquals(new int[] {10, 13}, h.intColumn("step").asIntArray());
+    }
+
+    @Test
     void missingSetUpIsReportedWithTheFix() {
         assertThrows(IllegalArgumentException.class, () -> Fit.of(new Mlp(2, 0, 0, 1, Nonlinearity.RELU)));
         IllegalStateException noData = assertThrows(IllegalStateException.class, () -> Fit.of(mlp(1)).steps(5).run());
