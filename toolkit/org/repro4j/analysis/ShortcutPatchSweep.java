@@ -2,18 +2,13 @@ package org.repro4j.analysis;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.repro4j.data.LabeledImages;
 import org.repro4j.data.ShortcutPatch;
 import org.repro4j.display.ProgressBar;
-import org.repro4j.loss.LogisticLoss;
 import org.repro4j.models.SmallCnn;
-import org.repro4j.train.Fit;
-import org.repro4j.train.Optimizer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -132,7 +127,6 @@ public final class ShortcutPatchSweep {
         }
         Table table = Table.create("patch following", IntColumn.create("k"), LongColumn.create("seed"),
                 IntColumn.create("step"), DoubleColumn.create("follow_rate"), DoubleColumn.create("cpu_s"));
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int budget = checkpoints[checkpoints.length - 1];
         long[] done = {0};
         float[][] trainImages = train.flatImages();
@@ -144,33 +138,18 @@ public final class ShortcutPatchSweep {
                     ShortcutPatch.Images training = task.training(trainImages, train.labels());
                     ShortcutPatch.Images conflicts = task.conflict(conflictImages, conflict.labels());
                     String status = String.format(Locale.ROOT, "k=%d, seed %d", side, seed);
-                    long cpuStart = threads.getCurrentThreadCpuTime();
                     try (NDManager manager = NDManager.newBaseManager()) {
                         SmallCnn model = new SmallCnn(1, false, 8, 16).initialize(manager, seed);
-                        NDArray x = manager.create(training.x());
-                        NDArray y = manager.create(training.y());
                         NDArray conflictX = manager.create(conflicts.x());
-                        Fit.of(model)
-                                .data(x, y, BATCH_SIZE)
-                                .loss(new LogisticLoss())
-                                .optimizer(Optimizer.sgd(LEARNING_RATE))
-                                .steps(budget)
-                                .seed(seed)
-                                .quiet()
-                                .afterStep(step -> {
-                                    if (Checkpoints.contains(checkpoints, step)) {
-                                        double rate = ShortcutBias.followRate(
-                                                Checkpoints.logits(model, conflictX), conflicts.square());
-                                        table.intColumn("k").append(side);
-                                        table.longColumn("seed").append(seed);
-                                        table.intColumn("step").append(step);
-                                        table.doubleColumn("follow_rate").append(rate);
-                                        table.doubleColumn("cpu_s").append(
-                                                (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
-                                    }
-                                    bar.update(++done[0], status);
-                                })
-                                .run();
+                        Checkpoints.trainLogistic(model, manager.create(training.x()), manager.create(training.y()),
+                                BATCH_SIZE, LEARNING_RATE, seed, checkpoints, (step, cpuSeconds) -> {
+                                    table.intColumn("k").append(side);
+                                    table.longColumn("seed").append(seed);
+                                    table.intColumn("step").append(step);
+                                    table.doubleColumn("follow_rate").append(ShortcutBias.followRate(
+                                            Checkpoints.logits(model, conflictX), conflicts.square()));
+                                    table.doubleColumn("cpu_s").append(cpuSeconds);
+                                }, step -> bar.update(++done[0], status));
                     }
                 }
             }

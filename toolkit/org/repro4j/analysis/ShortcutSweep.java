@@ -2,9 +2,7 @@ package org.repro4j.analysis;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,11 +11,8 @@ import java.util.function.IntConsumer;
 import org.repro4j.data.ShortcutData;
 import org.repro4j.data.ShortcutData.Feature;
 import org.repro4j.display.ProgressBar;
-import org.repro4j.loss.LogisticLoss;
 import org.repro4j.models.Mlp;
 import org.repro4j.models.Nonlinearity;
-import org.repro4j.train.Fit;
-import org.repro4j.train.Optimizer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -280,33 +275,23 @@ public final class ShortcutSweep {
      * @throws IllegalArgumentException if the checkpoints are empty, not increasing or not positive
      */
     public List<ShortcutBias> train(Mlp model, ShortcutData data, long seed, int... checkpoints) {
-        return train(model, data, seed, checkpoints, step -> {});
+        return train(model, data, seed, checkpoints, (step, cpuSeconds) -> {}, step -> {});
     }
 
-    /** As the public train, then calls {@code each} with the step number (after that step's measurement, if any). */
-    private List<ShortcutBias> train(Mlp model, ShortcutData data, long seed, int[] checkpoints, IntConsumer each) {
+    /** As the public train, also calling {@code atCheckpoint} after each measurement and {@code each} every step. */
+    private List<ShortcutBias> train(Mlp model, ShortcutData data, long seed, int[] checkpoints,
+            Checkpoints.AtCheckpoint atCheckpoint, IntConsumer each) {
         Checkpoints.requireIncreasing(checkpoints);
         ShortcutData.Samples training = data.training(trainSize);
         ShortcutData.Samples probe = data.probe(probeSize);
         List<ShortcutBias> measured = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray x = manager.create(training.x());
-            NDArray y = manager.create(training.y());
             NDArray probeX = manager.create(probe.x());
-            Fit.of(model)
-                    .data(x, y, BATCH_SIZE)
-                    .loss(new LogisticLoss())
-                    .optimizer(Optimizer.sgd(LEARNING_RATE))
-                    .steps(checkpoints[checkpoints.length - 1])
-                    .seed(seed)
-                    .quiet()
-                    .afterStep(step -> {
-                        if (Checkpoints.contains(checkpoints, step)) {
-                            measured.add(ShortcutBias.measure(Checkpoints.logits(model, probeX), probe, data));
-                        }
-                        each.accept(step);
-                    })
-                    .run();
+            Checkpoints.trainLogistic(model, manager.create(training.x()), manager.create(training.y()), BATCH_SIZE,
+                    LEARNING_RATE, seed, checkpoints, (step, cpuSeconds) -> {
+                        measured.add(ShortcutBias.measure(Checkpoints.logits(model, probeX), probe, data));
+                        atCheckpoint.accept(step, cpuSeconds);
+                    }, each);
         }
         return measured;
     }
@@ -333,7 +318,6 @@ public final class ShortcutSweep {
                 LongColumn.create("seed"), IntColumn.create("step"),
                 DoubleColumn.create("reliance"), DoubleColumn.create("bayes_reliance"), DoubleColumn.create("bias"),
                 DoubleColumn.create("follow_bias"), DoubleColumn.create("cpu_s"));
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long budget = checkpoints[checkpoints.length - 1];
         long total = budget * models.size() * settings.size() * seeds.size();
         long[] done = {0};
@@ -345,17 +329,12 @@ public final class ShortcutSweep {
                         String status = String.format(Locale.ROOT, "%s, alpha_s=%s, p_s=%s, seed %d",
                                 architecture.name(), plain(setting.shortcut().amplitude()),
                                 plain(setting.shortcut().predictivity()), seed);
-                        long cpuStart = threads.getCurrentThreadCpuTime();
                         List<Double> cpuAt = new ArrayList<>();
                         List<ShortcutBias> measured;
                         try (NDManager manager = NDManager.newBaseManager()) {
                             Mlp model = architecture.build(data.dim(), manager, seed);
-                            measured = train(model, data, seed, checkpoints, step -> {
-                                if (Checkpoints.contains(checkpoints, step)) {
-                                    cpuAt.add((threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
-                                }
-                                bar.update(++done[0], status);
-                            });
+                            measured = train(model, data, seed, checkpoints, (step, cpuSeconds) -> cpuAt.add(cpuSeconds),
+                                    step -> bar.update(++done[0], status));
                         }
                         for (int k = 0; k < checkpoints.length; k++) {
                             addRow(table, architecture, setting, seed, checkpoints[k], measured.get(k), cpuAt.get(k));
