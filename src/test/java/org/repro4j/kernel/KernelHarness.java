@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.repro4j.testing.JupyterProcess;
 
 /**
  * Runs the packaged kernel (target/repro4j.jar) under the Debian Jupyter tools for the integration tests:
@@ -24,7 +24,7 @@ import com.google.gson.JsonParser;
  */
 final class KernelHarness {
 
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path PYTHON = JupyterProcess.PYTHON;
     static final Path TARGET = Path.of("target").toAbsolutePath();
     static final Path PYTHON_TESTS = Path.of("src/test/python").toAbsolutePath();
 
@@ -111,30 +111,16 @@ final class KernelHarness {
             spec.add("env", environment);
             spec.add("steps", steps);
             Path specFile = Files.createTempFile(TARGET, "kernel-steps", ".json");
-            Path output = Files.createTempFile(TARGET, "kernel-results", ".json");
-            Path log = Files.createTempFile(TARGET, "kernel-log", ".txt");
             Files.writeString(specFile, spec.toString(), StandardCharsets.UTF_8);
-            ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(),
-                    PYTHON_TESTS.resolve("kernel_driver.py").toString(), specFile.toString())
-                    .redirectOutput(output.toFile()).redirectError(log.toFile());
-            builder.environment().put("JUPYTER_PATH", jupyterPath);
-            builder.environment().put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
-            Process process = builder.start();
-            boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-            if (!finished) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor();
-            }
-            String stdout = Files.readString(output, StandardCharsets.UTF_8);
-            String stderr = Files.readString(log, StandardCharsets.UTF_8);
+            JupyterProcess.Result run = JupyterProcess.run(List.of(PYTHON.toString(),
+                    PYTHON_TESTS.resolve("kernel_driver.py").toString(), specFile.toString()), null, jupyterPath,
+                    Map.of(), timeoutSeconds);
             Files.delete(specFile);
-            Files.delete(output);
-            Files.delete(log);
-            if (!finished || process.exitValue() != 0) {
-                throw new AssertionError("kernel driver " + (finished ? "exited with " + process.exitValue()
-                        : "timed out after " + timeoutSeconds + " s") + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
+            if (!run.succeeded()) {
+                throw new AssertionError("kernel driver exited with " + run.exitCode() + "\nstdout:\n" + run.stdout()
+                        + "\nstderr:\n" + run.stderr());
             }
-            return new Results(JsonParser.parseString(stdout).getAsJsonObject(), index, stderr);
+            return new Results(JsonParser.parseString(run.stdout()).getAsJsonObject(), index, run.stderr());
         }
     }
 
@@ -203,25 +189,13 @@ final class KernelHarness {
     }
 
     /**
-     * Runs {@code /usr/bin/python3 -m unittest ...} in src/test/python.
+     * Runs {@code /usr/bin/python3 -m unittest -v <module>} in src/test/python.
      *
-     * @return exit status and combined output
+     * @return exit status (−1 on time-out) and output
      */
-    static Map.Entry<Integer, String> unittest(String jupyterPath, String module, long timeoutSeconds)
+    static JupyterProcess.Result unittest(String jupyterPath, String module, long timeoutSeconds)
             throws IOException, InterruptedException {
-        Path log = Files.createTempFile(TARGET, "unittest", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(), "-m", "unittest", "-v", module)
-                .directory(PYTHON_TESTS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("JUPYTER_PATH", jupyterPath);
-        builder.environment().put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
-        Process process = builder.start();
-        boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.delete(log);
-        return Map.entry(finished ? process.exitValue() : -1, output);
+        return JupyterProcess.run(List.of(PYTHON.toString(), "-m", "unittest", "-v", module), PYTHON_TESTS,
+                jupyterPath, Map.of(), timeoutSeconds);
     }
 }

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.repro4j.testing.JupyterProcess;
 
 /**
  * Executes every notebook on the real kernel: at smoke scale (it must run top to bottom), then at full scale
@@ -71,7 +72,7 @@ class NotebooksIT {
         Path build = OUT.resolve(scale);
         Path claimsFile = build.resolve("claims").resolve(name(notebook) + ".json");
         Files.deleteIfExists(claimsFile);
-        JupyterSupport.Run run = JupyterSupport.executeNotebook(notebook, scale, build, build, timeoutSeconds);
+        JupyterProcess.Result run = JupyterSupport.executeNotebook(notebook, scale, build, build, timeoutSeconds);
         assertEquals(0, run.exitCode(), name(notebook) + " failed at " + scale + " scale:\n" + run.tail(40));
         if (!checksClaims(notebook)) {
             return null;
