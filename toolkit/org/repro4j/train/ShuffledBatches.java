@@ -3,6 +3,11 @@ package org.repro4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -14,6 +19,13 @@ final class ShuffledBatches implements Batches {
     private final int batchSize;
     private final SplittableRandom random;
     private final long[] order;
+    /**
+     * The rows of one batch, handed to the engine without a copy into a fresh buffer: creating an index array from a
+     * {@code long[]} allocates a direct buffer per call (10–30 µs, a twentieth of a small model's step).
+     */
+    private final ByteBuffer indexBytes;
+    private final LongBuffer indexLongs;
+    private final Shape indexShape;
     private int position;
 
     ShuffledBatches(NDArray inputs, NDArray targets, int batchSize, long seed) {
@@ -30,6 +42,9 @@ final class ShuffledBatches implements Batches {
         this.batchSize = batchSize;
         this.random = new SplittableRandom(seed);
         this.order = new long[Math.toIntExact(n)];
+        this.indexBytes = ByteBuffer.allocateDirect(batchSize * Long.BYTES).order(ByteOrder.nativeOrder());
+        this.indexLongs = indexBytes.asLongBuffer();
+        this.indexShape = new Shape(batchSize);
         Arrays.setAll(order, i -> i);
         this.position = order.length; // forces a shuffle before the first batch
     }
@@ -45,7 +60,9 @@ final class ShuffledBatches implements Batches {
             shuffle();
             position = 0;
         }
-        NDArray index = step.create(Arrays.copyOfRange(order, position, position + batchSize));
+        indexLongs.clear();
+        indexLongs.put(order, position, batchSize);
+        NDArray index = step.create(indexBytes, indexShape, DataType.INT64); // read before the next call overwrites it
         position += batchSize;
         NDIndex rows = new NDIndex("{}", index);
         return new Batch(inputs.get(step, rows), targets.get(step, rows));
