@@ -284,6 +284,7 @@ public final class Fit {
         double lastFinite = Double.NaN;
         long lastFiniteStep = 0;
         try (NDManager run = NDManager.newBaseManager();
+                source; // frees rows it gathered ahead
                 ProgressBar bar = progress ? ProgressBar.start(name, total) : null) {
             ParameterStore store = new ParameterStore(run, false);
             Optimizer.Updater updater = optimizer.start(parameters, run);
