@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # (case, model, optimizer, warm-up steps, measured steps)
 TRAINING = [
-    ("train mlp 20-64-10 Adam b256 (fixed cost)", "mlp-tiny", "adam", 200, 500),
+    ("train mlp 20-64-10 Adam b256 (fixed cost)", "mlp-tiny", "adam", 200, 1000),
     ("train mlp 784-256-256-10 SGD b128", "mlp", "sgd", 20, 100),
     ("train mlp 784-256-256-10 Adam b128", "mlp", "adam", 20, 100),
     ("train cnn 16-32 BN Adam b128", "cnn", "adam", 5, 30),

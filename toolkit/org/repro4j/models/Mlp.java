@@ -1,5 +1,6 @@
 package org.repro4j.models;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.LambdaBlock;
@@ -56,7 +57,7 @@ public final class Mlp extends HookedSequential {
                     + inputDim + ", depth=" + depth + ", width=" + width + ", outputs=" + outputs);
         }
         this.inputDim = inputDim;
-        append("flatten", LambdaBlock.singleton(x -> x.reshape(x.getShape().get(0), inputDim), "flatten"));
+        append("flatten", LambdaBlock.singleton(this::flatten, "flatten"));
         append("hook_input", new HookPoint("hook_input"));
         for (int i = 0; i < depth; i++) {
             Linear linear = Linear.builder().setUnits(width).build();
@@ -95,5 +96,11 @@ public final class Mlp extends HookedSequential {
     @Override
     Shape exampleInputShape() {
         return new Shape(1, inputDim);
+    }
+
+    /** {@code [batch, ...]} → {@code [batch, inputDim]}; an input already of that shape passes as is (no native call). */
+    private NDArray flatten(NDArray x) {
+        Shape shape = x.getShape();
+        return shape.dimension() == 2 && shape.get(1) == inputDim ? x : x.reshape(shape.get(0), inputDim);
     }
 }

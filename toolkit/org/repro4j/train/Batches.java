@@ -12,7 +12,7 @@ import org.repro4j.data.LmBatches;
  * <p>Implementations create each batch's arrays in the manager they are given (the step's scope), so batches are
  * freed at the end of the step. In-memory data: {@link #shuffled(NDArray, NDArray, int, long)}.
  */
-public interface Batches {
+public interface Batches extends AutoCloseable {
 
     /** @return how many batches make one pass over the data (one epoch) */
     long batchesPerEpoch();
@@ -22,6 +22,14 @@ public interface Batches {
      * @return the next batch
      */
     Batch next(NDManager step);
+
+    /**
+     * Frees native memory the source keeps between batches (e.g. rows gathered ahead); the source stays usable, and
+     * the next {@link #next} call sets up again. {@link Fit#run()} calls it when training ends. Does nothing unless
+     * overridden.
+     */
+    @Override
+    default void close() {}
 
     /**
      * Minibatches drawn from in-memory arrays in a fresh random order each epoch (sampling without replacement,

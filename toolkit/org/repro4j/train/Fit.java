@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
@@ -282,9 +284,12 @@ public final class Fit {
         double lastFinite = Double.NaN;
         long lastFiniteStep = 0;
         try (NDManager run = NDManager.newBaseManager();
+                source; // frees rows it gathered ahead
                 ProgressBar bar = progress ? ProgressBar.start(name, total) : null) {
             ParameterStore store = new ParameterStore(run, false);
             Optimizer.Updater updater = optimizer.start(parameters, run);
+            PtNDArray backwardSeed = null;
+            List<NDArray> gradients = null;
             long taken = total;
             for (int step = 1; step <= total; step++) {
                 float lr = (float) (optimizer.learningRate() * schedule.factor(step - 1, total));
@@ -292,20 +297,24 @@ public final class Fit {
                 try (NDManager scope = run.newSubManager()) { // every temporary of this step is freed here
                     Batch batch = source.next(scope);
                     NDArray objective;
-                    try (GradientCollector collector = engine.newGradientCollector()) {
+                    try (GradientCollector collector = engine.newGradientCollector()) { // records the forward pass
                         NDArray prediction = model.forward(store, new NDList(batch.inputs()), true).singletonOrThrow();
                         objective = loss.apply(prediction, batch.targets());
-                        collector.backward(objective);
+                        if (backwardSeed == null) {
+                            backwardSeed = seedFor(objective, run);
+                        }
+                        // GradientCollector.backward would allocate and free this seed every step
+                        JniUtils.backward((PtNDArray) objective, backwardSeed, false, false);
                     }
-                    value = objective.getFloat();
+                    value = objective.toFloatArray()[0]; // getFloat() adds an indexing call to the 4-byte copy
                     if (!Double.isFinite(value)) {
                         throw new TrainingDivergedException(step, value, lastFiniteStep, lastFinite, history.table());
                     }
+                    if (gradients == null) {
+                        gradients = gradientsOf(parameters, run);
+                    }
                     for (int i = 0; i < parameters.size(); i++) {
-                        NDArray weight = parameters.get(i);
-                        NDArray gradient = weight.getGradient();
-                        gradient.attach(scope); // the handle is made in the parameter's manager; free it with the step
-                        updater.update(i, step, lr, weight, gradient);
+                        updater.update(i, step, lr, parameters.get(i), gradients.get(i));
                     }
                 }
                 lastFinite = value;
@@ -343,6 +352,35 @@ public final class Fit {
             }
             return new TrainingRun(history.table(), taken, seconds);
         }
+    }
+
+    /**
+     * The gradient that starts the backward pass, dL/dL = 1, kept for the whole run.
+     *
+     * @throws IllegalStateException if the loss is not a scalar
+     */
+    private PtNDArray seedFor(NDArray objective, NDManager run) {
+        if (!objective.getShape().isScalar()) {
+            throw new IllegalStateException("the loss " + loss + " returned shape " + objective.getShape()
+                    + "; training needs a scalar (shape []), e.g. the mean over the batch");
+        }
+        return (PtNDArray) run.ones(objective.getShape(), objective.getDataType());
+    }
+
+    /**
+     * Handles to the parameters' gradient arrays, taken once after the first backward pass and kept for the run:
+     * backward passes accumulate into the same arrays, and the optimizer zeroes them in place (DJL's fused updates
+     * call {@code zero_()}), so the handles stay valid; fetching them every step cost one native call, one Java
+     * wrapper and one release per parameter.
+     */
+    private static List<NDArray> gradientsOf(List<NDArray> parameters, NDManager run) {
+        List<NDArray> gradients = new ArrayList<>(parameters.size());
+        for (NDArray weight : parameters) {
+            NDArray gradient = weight.getGradient();
+            gradient.attach(run); // the handle is made in the parameter's manager; free it when the run ends
+            gradients.add(gradient);
+        }
+        return gradients;
     }
 
     private List<String> columns() {

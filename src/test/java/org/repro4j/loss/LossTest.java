@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LossTest {
 
@@ -31,6 +35,46 @@ class LossTest {
             NDArray loss = new CrossEntropy().apply(logits, labels);
             assertEquals(new Shape(), loss.getShape());
             assertEquals(expected, loss.getFloat(), 1e-6);
+        }
+    }
+
+    /**
+     * Both kernels CrossEntropy picks from (axis 0 of the transpose below {@link CrossEntropy#FAST_LAST_AXIS_MIN_CLASSES}
+     * classes, the last axis from there on) give the textbook loss and its gradient (softmax − one-hot) / N.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 10, CrossEntropy.FAST_LAST_AXIS_MIN_CLASSES, 20})
+    void crossEntropyAndItsGradientMatchTheFormulaOnEitherKernel(int classes) {
+        int n = 7;
+        double[][] z = new double[n][classes];
+        float[] flat = new float[n * classes];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = (3 * i + 1) % classes;
+            for (int k = 0; k < classes; k++) {
+                z[i][k] = 3 * Math.sin(1.7 * i + 0.9 * k); // a fixed spread of logits in [−3, 3]
+                flat[i * classes + k] = (float) z[i][k];
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(flat, new Shape(n, classes));
+            logits.setRequiresGradient(true);
+            NDArray loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                loss = new CrossEntropy().apply(logits, m.create(y));
+                collector.backward(loss);
+            }
+            double expected = 0;
+            float[] gradient = logits.getGradient().toFloatArray();
+            for (int i = 0; i < n; i++) {
+                expected += nll(z[i], y[i]) / n;
+                for (int k = 0; k < classes; k++) {
+                    double softmax = Math.exp(-nll(z[i], k));
+                    assertEquals((softmax - (k == y[i] ? 1 : 0)) / n, gradient[i * classes + k], 1e-6,
+                            "dL/dz[" + i + "][" + k + "] with " + classes + " classes");
+                }
+            }
+            assertEquals(expected, loss.getFloat(), 1e-5);
         }
     }
 

@@ -6,16 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.repro4j.analysis.Metrics;
+import org.repro4j.loss.CrossEntropy;
 import org.repro4j.models.Mlp;
 import org.repro4j.models.Nonlinearity;
 import tech.tablesaw.api.Table;
@@ -99,6 +105,60 @@ class FitTest {
         assertEquals(4, e.history().rowCount());
         assertEquals(e.history().doubleColumn("train_loss").getDouble(3), e.lastFiniteLoss(), 1e-6);
         assertArrayEquals(weightsAfterStep4[0], first.getParameters().get("weight").getArray().toFloatArray());
+    }
+
+    /**
+     * Fit keeps one handle per gradient and one backward seed for the whole run; this replays the same steps with
+     * the textbook loop (a fresh seed and fresh gradient handles every step) and expects the same numbers.
+     */
+    @Test
+    void adamStepsEqualAPlainLoopThatFetchesEveryGradientAfresh() {
+        NDArray[] data = blobs(32, 3);
+        Batches wholeSet = new Batches() {
+            @Override
+            public long batchesPerEpoch() {
+                return 1;
+            }
+
+            @Override
+            public Batch next(NDManager step) {
+                return new Batch(data[0], data[1]);
+            }
+        };
+        int steps = 12;
+        Mlp fitted = mlp(5);
+        double[] fitLosses = Fit.of(fitted).data(wholeSet).optimizer(Optimizer.adam(0.05)).steps(steps).logEvery(1)
+                .quiet().run().history().doubleColumn("train_loss").asDoubleArray();
+
+        Mlp plain = mlp(5);
+        List<NDArray> parameters = plain.getParameters().values().stream().map(Parameter::getArray).toList();
+        CrossEntropy crossEntropy = new CrossEntropy();
+        double[] plainLosses = new double[steps];
+        try (NDManager run = manager.newSubManager()) {
+            Optimizer.Updater adam = Optimizer.adam(0.05).start(parameters, run);
+            ParameterStore store = new ParameterStore(run, false);
+            for (int step = 1; step <= steps; step++) {
+                try (NDManager scope = run.newSubManager();
+                        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray logits = plain.forward(store, new NDList(data[0]), true).singletonOrThrow();
+                    NDArray loss = crossEntropy.apply(logits, data[1]);
+                    loss.attach(scope);
+                    collector.backward(loss);
+                    plainLosses[step - 1] = loss.getFloat();
+                    for (int i = 0; i < parameters.size(); i++) {
+                        NDArray gradient = parameters.get(i).getGradient();
+                        gradient.attach(scope);
+                        adam.update(i, step, 0.05f, parameters.get(i), gradient);
+                    }
+                }
+            }
+        }
+        assertArrayEquals(plainLosses, fitLosses, 1e-6);
+        assertTrue(fitLosses[steps - 1] < fitLosses[0] / 2, "the loss fell: " + Arrays.toString(fitLosses));
+        for (String name : fitted.getParameters().keys()) {
+            assertArrayEquals(plain.getParameters().get(name).getArray().toFloatArray(),
+                    fitted.getParameters().get(name).getArray().toFloatArray(), 1e-6f, name);
+        }
     }
 
     @Test
