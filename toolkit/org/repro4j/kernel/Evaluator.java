@@ -117,6 +117,19 @@ final class Evaluator implements AutoCloseable {
         return shown;
     }
 
+    /**
+     * Evaluates import declarations as a single JShell snippet. JShell compiles every snippet on its own, so the
+     * start-up's imports, evaluated one by one, cost one compilation each by a javac that is still cold (about a
+     * second on two cores); as one snippet they cost one. Every later snippet sees all of them, as it would see
+     * them as separate snippets.
+     *
+     * @param imports import declarations only, e.g. {@code import java.util.*;\nimport java.io.*;}
+     * @throws CellFailure if any of them does not compile; then none of them is in effect
+     */
+    void evalImports(String imports) {
+        run(imports.strip() + "\n", new ErrorFormatter.Location(0, 1), new ArrayList<>(), false);
+    }
+
     private Result run(String source, ErrorFormatter.Location where, List<DeclarationSnippet> declared,
                        boolean mayShow) {
         List<SnippetEvent> events = jshell.eval(source);

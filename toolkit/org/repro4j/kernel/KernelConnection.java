@@ -1,29 +1,29 @@
 package org.repro4j.kernel;
 
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
-import org.dflib.jjava.jupyter.channels.Loop;
 import org.dflib.jjava.jupyter.channels.ShellChannel;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
 
 /**
- * jjava's connection, hardened: a message that fails to read (wrong HMAC signature, malformed JSON) is dropped
- * and logged, and the channel keeps serving.
+ * jjava's connection, with the shell and control channels served by {@link ChannelLoop}s: a request is handled
+ * as soon as it arrives (jjava polls every 50 ms), and a message that fails to read (wrong HMAC signature,
+ * malformed JSON) is dropped and logged while the channel keeps serving (in jjava 1.0-a6 it ends the channel).
  *
- * <p>In jjava 1.0-a6 the shell and control channels throw {@code SecurityException} on a bad signature, which
- * ends their polling thread: one forged message would leave the kernel deaf. The polling {@link Loop} has an
- * error callback but the channel does not expose its loop, so this class reaches it by reflection once the
- * sockets are bound. jjava binds each socket to {@code transport://ip:port} from the connection file.
+ * <p>The heartbeat, stdin and IOPub sockets are jjava's, bound as jjava binds them. The shell and control sockets
+ * are bound here directly ({@code transport://ip:port} from the connection file, as jjava does) rather than
+ * through {@code ShellChannel.bind}, which would start jjava's polling thread.
  */
 final class KernelConnection extends JupyterConnection {
 
-    private static final long RETRY_AFTER_MS = 50;
-
-    private final PrintStream log;
+    private final KernelConnectionProperties properties;
+    private final ChannelLoop shellLoop;
+    private final ChannelLoop controlLoop;
 
     /**
      * @param properties the parsed connection file
@@ -34,30 +34,47 @@ final class KernelConnection extends JupyterConnection {
     KernelConnection(KernelConnectionProperties properties, PrintStream log)
             throws NoSuchAlgorithmException, InvalidKeyException {
         super(properties);
-        this.log = log;
+        this.properties = properties;
+        this.shellLoop = new ChannelLoop(shell, "shell", this, log);
+        this.controlLoop = new ChannelLoop(control, "control", this, log);
+    }
+
+    /** Binds the five sockets, starts serving them and announces the kernel as starting on IOPub. */
+    @Override
+    public void connect() {
+        heartbeat.bind(properties);
+        bind(shell, properties.getShellPort());
+        bind(control, properties.getControlPort());
+        stdin.bind(properties);
+        iopub.bind(properties);
+        shellLoop.start();
+        controlLoop.start();
+        iopub.sendMessage(new Message<>(null, PublishStatus.MESSAGE_TYPE, PublishStatus.STARTING));
+    }
+
+    private void bind(ShellChannel channel, int port) {
+        String address = properties.getTransport() + "://" + properties.getIp() + ":" + port;
+        if (!channel.bind(address)) {
+            throw new IllegalStateException("cannot bind the kernel's socket to " + address);
+        }
     }
 
     @Override
-    public void connect() {
-        super.connect();
-        dropUnreadableMessages(shell, "shell");
-        dropUnreadableMessages(control, "control");
+    public void close() {
+        shellLoop.shutdown();
+        controlLoop.shutdown();
+        super.close();
     }
 
-    private void dropUnreadableMessages(ShellChannel channel, String name) {
-        Loop loop;
+    /** Returns once the connection is closed (a {@code shutdown_request} closes it). */
+    @Override
+    public void waitUntilClose() {
+        super.waitUntilClose();
         try {
-            Field field = ShellChannel.class.getDeclaredField("ioloop");
-            field.setAccessible(true);
-            loop = (Loop) field.get(channel);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            log.println("repro4j kernel: cannot guard the " + name + " channel against bad messages (" + e
-                    + "); a message with a wrong signature will stop that channel");
-            return;
+            shellLoop.join();
+            controlLoop.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        loop.onError(error -> {
-            log.println("repro4j kernel: dropped a message on the " + name + " channel: " + error);
-            return RETRY_AFTER_MS;
-        });
     }
 }

@@ -22,6 +22,11 @@ import org.repro4j.kernel.error.CellFailure;
  * {@code Display}'s static methods), an import of each toolkit package in the jar, then the code in
  * {@value #VARIABLE}. Toolkit packages are found by listing the jar, because importing a package that does not
  * exist is a compile error and the toolkit grows over time.
+ *
+ * <p>The script and the toolkit imports are evaluated as one JShell snippet ({@link Evaluator#evalImports}),
+ * which is why {@code startup.jsh} may hold only import declarations and comments. If that snippet fails, the two
+ * parts are evaluated again, each import as its own snippet: the problem then names the failing import, and the
+ * imports before it and those of the other part take effect.
  */
 final class StartupScript {
 
@@ -40,17 +45,39 @@ final class StartupScript {
      * @return a description of each part that failed (empty when all went well); start-up goes on regardless
      */
     static List<String> run(Evaluator evaluator, String extra) {
+        return run(evaluator, script(), extra);
+    }
+
+    /**
+     * As {@link #run(Evaluator, String)}, with {@code script} in place of {@code startup.jsh}.
+     *
+     * @param evaluator the session to prepare
+     * @param script import declarations and comments
+     * @param extra code from {@value #VARIABLE}, may be null
+     * @return a description of each part that failed (empty when all went well)
+     */
+    static List<String> run(Evaluator evaluator, String script, String extra) {
         List<String> problems = new ArrayList<>();
-        StringBuilder imports = new StringBuilder();
-        for (String pkg : toolkitPackages()) {
-            imports.append("import ").append(pkg).append(".*;\n");
+        String toolkitImports = toolkitImports();
+        try {
+            evaluator.evalImports(script + "\n" + toolkitImports);
+        } catch (CellFailure failure) {
+            // One import as its own snippet each: slower, but the problem names its import and the rest still work.
+            eval(evaluator, "startup.jsh", script, problems);
+            eval(evaluator, "toolkit imports", toolkitImports, problems);
         }
-        eval(evaluator, "startup.jsh", script(), problems);
-        eval(evaluator, "toolkit imports", imports.toString(), problems);
         if (extra != null && !extra.isBlank()) {
             eval(evaluator, VARIABLE, extra, problems);
         }
         return problems;
+    }
+
+    private static String toolkitImports() {
+        StringBuilder imports = new StringBuilder();
+        for (String pkg : toolkitPackages()) {
+            imports.append("import ").append(pkg).append(".*;\n");
+        }
+        return imports.toString();
     }
 
     private static void eval(Evaluator evaluator, String part, String code, List<String> problems) {

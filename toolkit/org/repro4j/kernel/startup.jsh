@@ -3,6 +3,7 @@
 // After these lines the kernel imports every toolkit package found in the repro4j jar
 // (import org.repro4j.*; import org.repro4j.data.*; ... everything except org.repro4j.kernel), and then
 // runs the Java code in the environment variable REPRO_STARTUP_SCRIPT, if it is set.
+// Only import declarations and comments belong here: the kernel evaluates all the imports as one snippet.
 
 import java.io.*;
 import java.nio.file.*;

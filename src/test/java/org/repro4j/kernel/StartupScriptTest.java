@@ -30,6 +30,29 @@ class StartupScriptTest {
     }
 
     @Test
+    void importsAreOneSnippetAndAllTakeEffect() {
+        try (Evaluator evaluator = new Evaluator()) {
+            evaluator.evalImports("// a comment\nimport java.util.concurrent.*;\nimport static java.lang.Math.*;\n");
+            assertEquals(1, evaluator.jshell().snippets().count());
+            assertEquals(3, evaluator.eval("new ConcurrentHashMap<String, Integer>(java.util.Map.of(\"a\", max(2, 3)))"
+                    + ".get(\"a\")", 1, 1).value());
+        }
+    }
+
+    @Test
+    void aBrokenImportInTheScriptIsNamedAndTheOtherImportsStillWork() {
+        try (Evaluator evaluator = new Evaluator()) {
+            List<String> problems = StartupScript.run(evaluator,
+                    "import java.util.*;\nimport no.such.pkg.*;\nimport java.nio.file.*;\n", null);
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.get(0).startsWith("startup.jsh: CompilationError: package no.such.pkg does not exist"),
+                    problems.get(0));
+            assertEquals(2, evaluator.eval("new ArrayList<>(List.of(1, 2)).size()", 1, 1).value());
+            assertTrue(evaluator.eval("TableHtml.MAX_ROWS", 2, 1).value() instanceof Integer, "toolkit imported");
+        }
+    }
+
+    @Test
     void brokenExtraCodeIsReportedAndStartupGoesOn() {
         try (Evaluator evaluator = new Evaluator()) {
             List<String> problems = StartupScript.run(evaluator, "int x = nope;");
