@@ -138,6 +138,22 @@ def op_overhead(ops=1000, rounds=20):
     return median(times)
 
 
+def loss_of(logits, y):
+    """Cross-entropy over every position: [batch, classes] or [batch, seq, vocab] logits."""
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+
+
+def train_step(model, opt, batches):
+    """One eager training step, as a PyTorch user writes it; returns the loss as a float (a host sync, as the
+    toolkit's loop reads its loss every step)."""
+    x, y = next(batches)
+    loss = loss_of(model(x), y)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
 def timings(wall_s, cpu_s):
     """As Stopwatch.json() on the Java side: median wall-clock ms, mean and total CPU ms per interval."""
     cpu_ms = np.asarray(cpu_s) * 1e3
@@ -183,21 +199,19 @@ class Worker:
         while True:
             yield self.windows(rng, LM_BATCH)
 
-    def train(self, name, optimizer, warmup, steps, seed):
+    def setup(self, name, optimizer, seed):
+        """The model `name` in training mode, its optimizer (SGD lr 0.05 or Adam lr 1e-3) and its batch stream."""
         model = create(name, seed)
         model.train()
         opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
                else torch.optim.Adam(model.parameters(), lr=1e-3))
-        batches = self.batches(name, seed)
+        return model, opt, self.batches(name, seed)
+
+    def train(self, name, optimizer, warmup, steps, seed):
+        model, opt, batches = self.setup(name, optimizer, seed)
         ends, cpu_ends = [], []
         for _ in range(warmup + steps):
-            x, y = next(batches)
-            logits = model(x)
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            if not math.isfinite(loss.item()):
+            if not math.isfinite(train_step(model, opt, batches)):
                 raise RuntimeError("loss became non-finite")
             ends.append(time.perf_counter())
             cpu_ends.append(time.process_time())
@@ -205,22 +219,12 @@ class Worker:
 
     def trace(self, name, optimizer, warmup, steps, path):
         """PyTorch profiler's Chrome trace of `steps` training steps after `warmup` (compare with the toolkit's)."""
-        model = create(name, 1)
-        model.train()
-        opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
-               else torch.optim.Adam(model.parameters(), lr=1e-3))
-        batches = self.batches(name, 1)
+        model, opt, batches = self.setup(name, optimizer, 1)
         for i in range(warmup + steps):
             if i == warmup:
                 profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
                 profiler.__enter__()
-            x, y = next(batches)
-            logits = model(x)
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            loss.item()
+            train_step(model, opt, batches)
         profiler.__exit__(None, None, None)
         profiler.export_chrome_trace(path)
         return {"file": path}
@@ -228,11 +232,7 @@ class Worker:
     def profile(self, name, optimizer, warmup, steps, seed):
         """Phases of a step as StepProfile.java splits the toolkit's: batch, forward, loss, backward+update (backward,
         optimizer step, loss.item()); plus the optimizer step alone and the fixed cost of one tiny op."""
-        model = create(name, seed)
-        model.train()
-        opt = (torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd"
-               else torch.optim.Adam(model.parameters(), lr=1e-3))
-        batches = self.batches(name, seed)
+        model, opt, batches = self.setup(name, optimizer, seed)
         phases = {k: [] for k in ("batch", "forward", "loss", "backward+update", "step", "update")}
         end = time.perf_counter()
         for i in range(warmup + steps):
@@ -240,7 +240,7 @@ class Worker:
             t_batch = time.perf_counter()
             logits = model(x)
             t_forward = time.perf_counter()
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            loss = loss_of(logits, y)
             t_loss = time.perf_counter()
             opt.zero_grad(set_to_none=True)
             loss.backward()
