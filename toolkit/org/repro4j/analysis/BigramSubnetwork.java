@@ -245,7 +245,7 @@ public final class BigramSubnetwork {
         return new Batches() {
             @Override
             public long batchesPerEpoch() {
-                return Math.max(1, data.streamLength() / ((long) data.batchSize() * data.seqLen()));
+                return data.randomBatchesPerEpoch();
             }
 
             @Override

@@ -71,6 +71,14 @@ public final class LmBatches {
         return windows(starts);
     }
 
+    /**
+     * @return how many {@link #random} batches make one epoch: as many as would cover the stream's tokens once,
+     *     {@code streamLength / (batchSize·seqLen)}, at least 1
+     */
+    public long randomBatchesPerEpoch() {
+        return Math.max(1, stream.length / ((long) batchSize * seqLen));
+    }
+
     /** @return number of non-overlapping windows in {@link #sequential()}: {@code (streamLength - 1) / seqLen} */
     public int sequentialWindowCount() {
         return (stream.length - 1) / seqLen;

@@ -61,7 +61,7 @@ public interface Batches extends AutoCloseable {
         return new Batches() {
             @Override
             public long batchesPerEpoch() {
-                return Math.max(1, windows.streamLength() / ((long) windows.batchSize() * windows.seqLen()));
+                return windows.randomBatchesPerEpoch();
             }
 
             @Override

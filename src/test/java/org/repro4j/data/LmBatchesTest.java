@@ -40,6 +40,12 @@ class LmBatchesTest {
     }
 
     @Test
+    void anEpochOfRandomBatchesCoversTheStreamOnce() {
+        assertEquals(1000 / (8 * 12), new LmBatches(stream(1000), 8, 12).randomBatchesPerEpoch());
+        assertEquals(1, new LmBatches(stream(50), 8, 12).randomBatchesPerEpoch());
+    }
+
+    @Test
     void randomBatchesAreReproducibleFromTheSeed() {
         LmBatches batches = new LmBatches(stream(1000), 8, 12);
         Random r1 = new Random(5);
