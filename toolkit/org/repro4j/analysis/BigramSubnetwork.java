@@ -17,6 +17,7 @@ import org.repro4j.data.BigramTable;
 import org.repro4j.data.LmBatches;
 import org.repro4j.loss.SoftTargetCrossEntropy;
 import org.repro4j.models.NativeMemory;
+import org.repro4j.models.ScalarOps;
 import org.repro4j.models.transformer.TinyTransformerLM;
 import org.repro4j.train.Batch;
 import org.repro4j.train.Batches;
@@ -219,7 +220,7 @@ public final class BigramSubnetwork {
             TrainingRun run = Fit.of(new MaskedModel(lm, masks))
                     .data(targetBatches(lm, masks, target, data, seed))
                     .loss((logits, targets) -> crossEntropy.apply(logits, targets)
-                            .add(masks.softKept(logits.getManager()).mul((float) perWeight)))
+                            .add(ScalarOps.times(masks.softKept(logits.getManager()), perWeight)))
                     .optimizer(Optimizer.adamW(settings.learningRate(), WEIGHT_DECAY))
                     .steps(settings.maxSteps())
                     .seed(seed)

@@ -1,0 +1,46 @@
+package org.repro4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+
+class ScalarOpsTest {
+
+    private static final int SIZE = 64;
+    private static final float FACTOR = 0.125f;
+
+    @Test
+    void gradientSurvivesAGarbageCollectionBetweenForwardAndBackward() throws InterruptedException {
+        float[] expected = new float[SIZE];
+        Arrays.fill(expected, FACTOR);
+        for (int trial = 0; trial < 5; trial++) {
+            assertArrayEquals(expected, gradientAfterGc(ScalarOps::times), "trial " + trial);
+        }
+    }
+
+    /** d/dx Σ f(x, FACTOR), with the scalar's Java wrapper collected and its memory reused before backward. */
+    private static float[] gradientAfterGc(BiFunction<NDArray, Double, NDArray> f) throws InterruptedException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.ones(new Shape(SIZE));
+            x.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray y = f.apply(x, (double) FACTOR).sum();
+                System.gc();
+                Thread.sleep(50); // lets the cleaner free unreachable direct buffers
+                for (int i = 0; i < 1000; i++) {
+                    ByteBuffer.allocateDirect(4).putFloat(0, 1e30f); // reuses freed 4-byte blocks, if any
+                }
+                collector.backward(y);
+            }
+            return x.getGradient().toFloatArray();
+        }
+    }
+}
