@@ -203,8 +203,9 @@ public final class TalkingHeads {
     }
 
     /**
-     * How much each component of a writer is read downstream: for component i, the maximum of CS_i over the
-     * reading layer's heads and the given kinds. The ranking the paper ablates by.
+     * How well each component of a writer is aligned with what is read downstream: for component i, the maximum of
+     * CS_i over the reading layer's heads and the given kinds. CS_i ignores σ_i, so a component the head barely
+     * writes can still score high; {@link #carriedComposition} weighs it by σ_i.
      *
      * @param upLayer the writer's layer
      * @param upHead the writer's head
@@ -230,16 +231,39 @@ public final class TalkingHeads {
     }
 
     /**
+     * How much composition each component of a writer carries: σ_i·CS_i, maximised over the reading layer's heads
+     * and the given kinds. For one reader B this is ‖σ_i u_i v_iᵀ·B‖_F / ‖B‖_F, and because the u_i are orthonormal
+     * the squares add up to the whole matrix's: Σ_i (σ_i·CS_i)² = (CS(OV_up, B)·‖OV_up‖_F)². It is the ranking the
+     * ablations use. The spec ({@code specs/core3.md} §3(c)) ranks by CS_i alone; on the laundry-list toy that
+     * ranking put weakly written components into the top 3 on some training runs, whose top-3 ablation then removed
+     * less than ablating the top 3 by σ_i·CS_i (notebook 12).
+     *
+     * @param upLayer the writer's layer
+     * @param upHead the writer's head
+     * @param downLayer a later, reading layer
+     * @param kinds composition kinds to take the maximum over, at least one
+     * @return one value per non-zero component of the writer's W_OV, largest σ first; same units as σ (the scale of
+     *     W_OV), not comparable across writers of different norm
+     * @throws IllegalArgumentException if {@code downLayer <= upLayer} or no kind is given
+     */
+    public double[] carriedComposition(int upLayer, int upHead, int downLayer, Kind... kinds) {
+        double[] scores = componentScores(upLayer, upHead, downLayer, kinds);
+        double[] sigma = head(upLayer, upHead).ov().singularValues();
+        return IntStream.range(0, scores.length).mapToDouble(i -> sigma[i] * scores[i]).toArray();
+    }
+
+    /**
      * @param upLayer the writer's layer
      * @param upHead the writer's head
      * @param downLayer a later, reading layer
      * @param kinds composition kinds, at least one
-     * @return the writer's component indices sorted by {@link #componentScores}, most read first
+     * @return the writer's component indices sorted by {@link #carriedComposition}, most carried first
+     * @throws IllegalArgumentException if {@code downLayer <= upLayer} or no kind is given
      */
     public int[] componentsByComposition(int upLayer, int upHead, int downLayer, Kind... kinds) {
-        double[] scores = componentScores(upLayer, upHead, downLayer, kinds);
-        return IntStream.range(0, scores.length).boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed())
+        double[] carried = carriedComposition(upLayer, upHead, downLayer, kinds);
+        return IntStream.range(0, carried.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> carried[i]).reversed())
                 .mapToInt(Integer::intValue).toArray();
     }
 

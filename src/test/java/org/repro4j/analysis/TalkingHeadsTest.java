@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.repro4j.analysis.CompositionScore.Kind;
@@ -189,13 +190,15 @@ class TalkingHeadsTest {
     }
 
     @Test
-    void componentsAreRankedByTheirBestScoreOverReadersAndKinds() {
+    void componentsAreRankedByTheCompositionTheyCarry() {
         TalkingHeads heads = TalkingHeads.of(lm);
         double[] scores = heads.componentScores(0, 2, 1, Kind.values());
+        double[] carried = heads.carriedComposition(0, 2, 1, Kind.values());
+        double[] sigma = heads.head(0, 2).ov().singularValues();
         int[] ranking = heads.componentsByComposition(0, 2, 1, Kind.values());
         assertEquals(D_HEAD, ranking.length);
         for (int i = 1; i < ranking.length; i++) {
-            assertTrue(scores[ranking[i - 1]] >= scores[ranking[i]]);
+            assertTrue(carried[ranking[i - 1]] >= carried[ranking[i]]);
         }
         double expected = 0;
         for (Kind kind : Kind.values()) {
@@ -204,6 +207,22 @@ class TalkingHeadsTest {
             }
         }
         assertEquals(expected, scores[1], 1e-12);
+        assertEquals(sigma[1] * expected, carried[1], 1e-12);
+    }
+
+    @Test
+    void carriedCompositionSquaresAddUpToTheWholeMatrixScore() {
+        TalkingHeads heads = TalkingHeads.of(lm);
+        HeadCircuit up = heads.head(0, 1);
+        double[] sigma = up.ov().singularValues();
+        for (Kind kind : Kind.values()) {
+            for (HeadCircuit down : heads.layer(1)) {
+                double[] cs = CompositionScore.perComponent(kind, up, down);
+                double sumOfSquares = IntStream.range(0, cs.length).mapToDouble(i -> Math.pow(sigma[i] * cs[i], 2)).sum();
+                double whole = CompositionScore.score(kind, up, down) * up.ov().frobeniusNorm();
+                assertEquals(whole * whole, sumOfSquares, 1e-9 * whole * whole);
+            }
+        }
     }
 
     @Test

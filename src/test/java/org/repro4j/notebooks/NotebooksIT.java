@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,16 +22,9 @@ import org.repro4j.testing.JupyterProcess;
 
 /**
  * Executes every notebook on the real kernel: at smoke scale (it must run top to bottom), then at full scale
- * (every claim must hold) for each notebook that checks claims and is not listed in {@link #FULL_SCALE_ONLY_IN_RUN}.
+ * (every claim must hold) for each notebook that checks claims.
  */
 class NotebooksIT {
-
-    /**
-     * Notebooks whose full-scale run is left to {@code ./repro run}: their claims have not yet been confirmed
-     * over several seeds inside the test suite's 30-minute full-scale budget, and a flaky claim must not block CI.
-     */
-    static final Set<String> FULL_SCALE_ONLY_IN_RUN =
-            Set.of("12-talking-heads");
 
     private static final Path NOTEBOOKS = JupyterSupport.ROOT.resolve("notebooks");
     private static final Path OUT = JupyterSupport.TARGET.resolve("it-notebooks");
@@ -54,7 +46,7 @@ class NotebooksIT {
 
     @TestFactory
     Stream<DynamicTest> everyClaimHoldsAtFullScale() throws IOException {
-        return notebooks().filter(nb -> !FULL_SCALE_ONLY_IN_RUN.contains(name(nb)) && checksClaims(nb))
+        return notebooks().filter(NotebooksIT::checksClaims)
                 .map(nb -> DynamicTest.dynamicTest(name(nb), () -> {
                     JsonObject claims = execute(nb, "full", 1800);
                     List<String> failing = claims.getAsJsonArray("claims").asList().stream()
