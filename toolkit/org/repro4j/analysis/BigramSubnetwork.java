@@ -16,8 +16,8 @@ import java.util.Random;
 import org.repro4j.data.BigramTable;
 import org.repro4j.data.LmBatches;
 import org.repro4j.loss.SoftTargetCrossEntropy;
+import org.repro4j.models.AutogradConstants;
 import org.repro4j.models.NativeMemory;
-import org.repro4j.models.ScalarOps;
 import org.repro4j.models.transformer.TinyTransformerLM;
 import org.repro4j.train.Batch;
 import org.repro4j.train.Batches;
@@ -220,7 +220,7 @@ public final class BigramSubnetwork {
             TrainingRun run = Fit.of(new MaskedModel(lm, masks))
                     .data(targetBatches(lm, masks, target, data, seed))
                     .loss((logits, targets) -> crossEntropy.apply(logits, targets)
-                            .add(ScalarOps.times(masks.softKept(logits.getManager()), perWeight)))
+                            .add(AutogradConstants.times(masks.softKept(logits.getManager()), perWeight)))
                     .optimizer(Optimizer.adamW(settings.learningRate(), WEIGHT_DECAY))
                     .steps(settings.maxSteps())
                     .seed(seed)

@@ -5,6 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
+import org.repro4j.models.AutogradConstants;
 
 /**
  * The channel intervention of Merullo, Eickhoff, Pavlick 2024 ("Talking Heads", arXiv 2406.09519): scale the part
@@ -236,7 +237,7 @@ public final class ChannelEdit {
                     }
                 }
             }
-            try (NDArray perHead = wO.getManager().create(maps, new Shape(heads, d, d)).toType(wO.getDataType(), false)) {
+            try (NDArray perHead = AutogradConstants.array(wO.getManager(), maps, new Shape(heads, d, d)).toType(wO.getDataType(), false)) {
                 return wO.matMul(perHead);
             }
         };
@@ -309,7 +310,7 @@ public final class ChannelEdit {
         float[] mask = new float[(int) shape.get(0)];
         Arrays.fill(mask, off);
         mask[head] = on;
-        return like.getManager().create(mask, shape).toType(like.getDataType(), false);
+        return AutogradConstants.array(like.getManager(), mask, shape).toType(like.getDataType(), false);
     }
 
     private void checkWidth(long width, String what) {

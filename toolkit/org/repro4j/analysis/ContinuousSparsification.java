@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.repro4j.models.ScalarOps;
+import org.repro4j.models.AutogradConstants;
 import org.repro4j.models.transformer.TinyTransformerLM;
 
 /**
@@ -124,7 +124,7 @@ public final class ContinuousSparsification implements AutoCloseable {
         // a view owned by the scope, so the product and the sigmoid are freed with it, and gradients reach s
         NDArray view = s.reshape(s.getShape());
         view.attach(scope);
-        return Activation.sigmoid(ScalarOps.times(view, temperature));
+        return Activation.sigmoid(AutogradConstants.times(view, temperature));
     }
 
     /**

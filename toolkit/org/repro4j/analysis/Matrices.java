@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.ejml.data.DMatrixRMaj;
+import org.repro4j.models.AutogradConstants;
 
 /**
  * Conversions between the three forms a weight matrix takes in the analyses: DJL {@link NDArray} (what the model
@@ -82,17 +83,19 @@ public final class Matrices {
     /**
      * @param manager owner of the new array
      * @param rows shape {@code [rows, cols]}
-     * @return a {@code float32} array of shape {@code [rows, cols]} (the models' dtype)
+     * @return a {@code float32} array of shape {@code [rows, cols]} (the models' dtype) whose memory PyTorch owns
+     *     ({@link AutogradConstants#array})
      */
     public static NDArray toNDArray(NDManager manager, double[][] rows) {
         checkRectangular(rows, "matrix");
-        float[][] f = new float[rows.length][rows[0].length];
+        int cols = rows[0].length;
+        float[] f = new float[rows.length * cols];
         for (int i = 0; i < rows.length; i++) {
-            for (int j = 0; j < rows[i].length; j++) {
-                f[i][j] = (float) rows[i][j];
+            for (int j = 0; j < cols; j++) {
+                f[i * cols + j] = (float) rows[i][j];
             }
         }
-        return manager.create(f);
+        return AutogradConstants.array(manager, f, new Shape(rows.length, cols));
     }
 
     static void checkRectangular(double[][] rows, String what) {

@@ -26,7 +26,8 @@ import org.repro4j.models.transformer.TransformerConfig;
  * {@link TinyTransformerLM}: {@code config.json} and the DJL parameter file {@code lm-0000.params}), the training
  * data hash in {@value #DATA_HASH_FILE}, and the marker {@value #COMPLETE_MARKER}, written last so an interrupted
  * save is never mistaken for a model. An entry is retrained, with a printed message saying why, when its marker is
- * missing, its data hash or config differs from the request, or its files cannot be read.
+ * missing, its data hash, {@link #TRAINING_CODE_VERSION} or config differs from the request, or its files cannot be
+ * read.
  *
  * <pre>{@code
  * TinyTransformerLM lm = ModelCache.getOrTrain("brown-lm", config, ModelCache.sha256(trainTokens),
@@ -37,8 +38,13 @@ public final class ModelCache {
 
     /** Marker file written after everything else of an entry. */
     public static final String COMPLETE_MARKER = "COMPLETE";
-    /** File holding the hash of the training data the entry was trained on. */
+    /** File holding the hash of the training data the entry was trained on, and the training-code version. */
     public static final String DATA_HASH_FILE = "training-data.hash";
+    /**
+     * Raised when a fix changes what training computes, so entries trained before it are retrained. 2: attention's
+     * scale no longer reads freed memory in backward ({@link AutogradConstants}).
+     */
+    public static final int TRAINING_CODE_VERSION = 2;
 
     /**
      * How one kind of model is written to and read from an entry folder.
@@ -141,8 +147,9 @@ public final class ModelCache {
                     + "ModelCache.sha256(trainingTokens), got '" + trainingDataHash + "'");
         }
         Objects.requireNonNull(config, "config");
+        String stamp = trainingDataHash + " (training code v" + TRAINING_CODE_VERSION + ")";
         if (Files.isDirectory(dir)) {
-            Loaded<M> cached = tryLoad(dir, config, trainingDataHash, format);
+            Loaded<M> cached = tryLoad(dir, config, stamp, format);
             if (cached.model != null) {
                 System.out.println("ModelCache: loaded '" + key + "' from " + dir);
                 return cached.model;
@@ -162,7 +169,7 @@ public final class ModelCache {
             deleteRecursively(dir);
             Files.createDirectories(dir);
             format.save(model, dir);
-            Files.writeString(dir.resolve(DATA_HASH_FILE), trainingDataHash, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(DATA_HASH_FILE), stamp, StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(COMPLETE_MARKER), Instant.now().toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("could not cache '" + key + "' in " + dir + ": " + e.getMessage(), e);
@@ -211,8 +218,8 @@ public final class ModelCache {
         try {
             String cachedHash = Files.readString(dir.resolve(DATA_HASH_FILE), StandardCharsets.UTF_8).strip();
             if (!cachedHash.equals(dataHash)) {
-                return new Loaded<>(null, "the training data changed (cached hash " + cachedHash + ", now " + dataHash
-                        + ")");
+                return new Loaded<>(null, "the training data or training code changed (cached " + cachedHash
+                        + ", now " + dataHash + ")");
             }
             C cachedConfig = format.readConfig(dir);
             if (!config.equals(cachedConfig)) {

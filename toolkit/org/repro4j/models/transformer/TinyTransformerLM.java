@@ -33,8 +33,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import org.repro4j.models.AutogradConstants;
 import org.repro4j.models.HookPoint;
-import org.repro4j.models.ScalarOps;
 
 /**
  * A small decoder-only transformer language model with every weight and activation reachable by its
@@ -620,8 +620,8 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
             NDArray q = f.hook(hookQ, qkv.get(new NDIndex(":, :, 0")));
             NDArray k = f.hook(hookK, qkv.get(new NDIndex(":, :, 1")));
             NDArray v = f.hook(hookV, qkv.get(new NDIndex(":, :, 2")));
-            NDArray scores = ScalarOps.times(q.transpose(0, 2, 1, 3).matMul(k.transpose(0, 2, 3, 1)), 1 / Math.sqrt(e))
-                    .add(causalMask((int) s));
+            NDArray qk = q.transpose(0, 2, 1, 3).matMul(k.transpose(0, 2, 3, 1));
+            NDArray scores = AutogradConstants.times(qk, 1 / Math.sqrt(e)).add(causalMask((int) s));
             NDArray probs = f.hook(pattern, f.hook(attnScores, scores).softmax(-1));
             NDArray z = f.hook(hookZ, probs.matMul(v.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3));
             // per-head outputs [H, b·s, d] by one batched matMul over heads, shown as [b, s, H, d]

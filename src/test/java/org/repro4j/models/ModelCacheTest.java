@@ -92,9 +92,21 @@ class ModelCacheTest {
         float[][] second = new float[1][];
         getOrTrain(TINY, HASH, first);
         String printed = getOrTrain(TINY, ModelCache.sha256(new int[] {1, 2, 4}), second);
-        assertTrue(printed.contains("retraining 'tiny-lm': the training data changed"), printed);
+        assertTrue(printed.contains("retraining 'tiny-lm': the training data or training code changed"), printed);
         assertEquals(2, trainings.get());
         assertNotEquals(first[0][0], second[0][0]);
+    }
+
+    @Test
+    void anEntryFromOlderTrainingCodeIsRetrained() throws Exception {
+        float[][] out = new float[1][];
+        getOrTrain(TINY, HASH, out);
+        Path stamp = build.resolve("cache/models/tiny-lm").resolve(ModelCache.DATA_HASH_FILE);
+        assertEquals(HASH + " (training code v" + ModelCache.TRAINING_CODE_VERSION + ")", Files.readString(stamp));
+        Files.writeString(stamp, HASH); // what entries written before the version existed hold
+        String printed = getOrTrain(TINY, HASH, out);
+        assertTrue(printed.contains("the training data or training code changed"), printed);
+        assertEquals(2, trainings.get());
     }
 
     @Test

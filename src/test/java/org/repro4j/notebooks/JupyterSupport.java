@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.repro4j.Repro;
 import org.repro4j.testing.JupyterProcess;
 
 /** Installs the packaged kernel for the notebook integration tests and executes notebooks with nbconvert. */
@@ -30,7 +31,10 @@ final class JupyterSupport {
         }
     }
 
-    /** Executes a notebook with nbconvert into {@code outputDir}; claims go to {@code buildDir}/claims. */
+    /**
+     * Executes a notebook with nbconvert into {@code outputDir} at the default seed, whatever {@code REPRO_SEED} the
+     * test run inherited; claims go to {@code buildDir}/claims.
+     */
     static JupyterProcess.Result executeNotebook(Path notebook, String scale, Path outputDir, Path buildDir,
             long timeoutSeconds) throws IOException, InterruptedException {
         List<String> command = List.of(JupyterProcess.PYTHON.toString(), "-m", "nbconvert", "--to", "notebook",
@@ -38,6 +42,7 @@ final class JupyterSupport {
                 "--ExecutePreprocessor.timeout=" + timeoutSeconds, "--output-dir", outputDir.toString(),
                 notebook.toString());
         return JupyterProcess.run(command, null, JUPYTER_PATH,
-                Map.of("REPRO_SCALE", scale, "REPRO_BUILD", buildDir.toString()), timeoutSeconds + 60);
+                Map.of("REPRO_SCALE", scale, "REPRO_BUILD", buildDir.toString(),
+                        "REPRO_SEED", String.valueOf(Repro.DEFAULT_SEED)), timeoutSeconds + 60);
     }
 }

@@ -1,6 +1,8 @@
 package org.repro4j.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -12,7 +14,7 @@ import java.util.Arrays;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
-class ScalarOpsTest {
+class AutogradConstantsTest {
 
     private static final int SIZE = 64;
     private static final float FACTOR = 0.125f;
@@ -22,7 +24,26 @@ class ScalarOpsTest {
         float[] expected = new float[SIZE];
         Arrays.fill(expected, FACTOR);
         for (int trial = 0; trial < 5; trial++) {
-            assertArrayEquals(expected, gradientAfterGc(ScalarOps::times), "trial " + trial);
+            assertArrayEquals(expected, gradientAfterGc(AutogradConstants::times), "trial " + trial);
+        }
+    }
+
+    @Test
+    void anArrayConstantSurvivesBeingClosedBeforeBackward() throws InterruptedException {
+        float[] values = new float[SIZE];
+        for (int i = 0; i < SIZE; i++) {
+            values[i] = i - 20.5f;
+        }
+        float[] gradient = gradientAfterGc((x, unused) -> {
+            try (NDArray constant = AutogradConstants.array(x.getManager(), values, new Shape(SIZE))) {
+                return x.mul(constant);
+            }
+        });
+        assertArrayEquals(values, gradient);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AutogradConstants.array(manager, values, new Shape(SIZE + 1)));
+            assertTrue(e.getMessage().contains("64 values cannot fill shape (65)"), e.getMessage());
         }
     }
 
