@@ -237,7 +237,8 @@ public final class ChannelEdit {
                     }
                 }
             }
-            try (NDArray perHead = AutogradConstants.array(wO.getManager(), maps, new Shape(heads, d, d)).toType(wO.getDataType(), false)) {
+            try (NDArray perHead = AutogradConstants.array(wO.getManager(), maps, new Shape(heads, d, d))
+                    .toType(wO.getDataType(), false)) {
                 return wO.matMul(perHead);
             }
         };

@@ -218,7 +218,8 @@ class TalkingHeadsTest {
         for (Kind kind : Kind.values()) {
             for (HeadCircuit down : heads.layer(1)) {
                 double[] cs = CompositionScore.perComponent(kind, up, down);
-                double sumOfSquares = IntStream.range(0, cs.length).mapToDouble(i -> Math.pow(sigma[i] * cs[i], 2)).sum();
+                double sumOfSquares = IntStream.range(0, cs.length).mapToDouble(i -> Math.pow(sigma[i] * cs[i], 2))
+                        .sum();
                 double whole = CompositionScore.score(kind, up, down) * up.ov().frobeniusNorm();
                 assertEquals(whole * whole, sumOfSquares, 1e-9 * whole * whole);
             }

@@ -47,7 +47,7 @@ class AutogradConstantsTest {
         }
     }
 
-    /** d/dx Σ f(x, FACTOR), with the scalar's Java wrapper collected and its memory reused before backward. */
+    /** d/dx Σ f(x, FACTOR), with the constant's Java wrapper collected and its memory reused before backward. */
     private static float[] gradientAfterGc(BiFunction<NDArray, Double, NDArray> f) throws InterruptedException {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.ones(new Shape(SIZE));
