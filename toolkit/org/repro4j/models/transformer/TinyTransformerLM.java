@@ -191,8 +191,8 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
             lm.parameters.values().forEach(p -> p.getArray().attach(lm.manager));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             lm.close();
-            throw new IOException("cannot read the parameters in " + dir + " (" + e.getMessage()
-                    + "); delete the folder and train again", e);
+            String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new IOException("cannot read the parameters in " + dir + " (" + cause + ")", e);
         }
         lm.initialize(lm.manager, DataType.FLOAT32, new Shape(1, lm.config.context()));
         return lm;
