@@ -1,4 +1,4 @@
-"""PyTorch peer of TrainingStepBenchmark: training steps/s of the core3 §2 toy LM.
+"""PyTorch peer of TrainingStepBenchmark: training steps/s of the Brown LM of notebook 11.
 
 3-layer pre-LN GPT, d_model 64, 4 heads, MLP 256, context 32, vocab 1001, untied unembedding, batch 32,
 plain Adam lr 3e-3 on random tokens. Run with Debian's python3-torch:

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.ejml.data.DMatrixRMaj;
-import org.repro4j.models.AutogradConstants;
+import org.repro4j.engine.AutogradConstants;
 
 /**
  * Conversions between the three forms a weight matrix takes in the analyses: DJL {@link NDArray} (what the model
@@ -98,7 +98,12 @@ public final class Matrices {
         return AutogradConstants.array(manager, f, new Shape(rows.length, cols));
     }
 
-    static void checkRectangular(double[][] rows, String what) {
+    /**
+     * @param rows a matrix as {@code double[rows][cols]}
+     * @param what its name in the error message, e.g. {@code "W_OV"}
+     * @throws IllegalArgumentException if {@code rows} is empty or ragged
+     */
+    public static void checkRectangular(double[][] rows, String what) {
         if (rows == null || rows.length == 0 || rows[0].length == 0) {
             throw new IllegalArgumentException(what + " is empty; pass a [rows, cols] array with rows, cols >= 1");
         }

@@ -20,7 +20,7 @@ import java.util.List;
  * </pre>
  * where {@code u(b)} counts {@code b} in the stream and {@code N} is the stream length. The authors' code
  * ({@code paper_code/utils/ngram_utils.py}, {@code ngram_predict_with_backoff}) uses raw counts (k = 0) and backs off
- * to the unigram for contexts it never saw; the toy of spec core3 §2(c) adds k = 0.01 so that no eval bigram has
+ * to the unigram for contexts it never saw; the bigram-subnetworks notebook adds k = 0.01 so that no eval bigram has
  * infinite surprisal. The unigram is smoothed with the same k for the same reason. Bigrams are counted across
  * sentence and document boundaries, exactly as a language model reads the concatenated stream.
  *
@@ -33,7 +33,7 @@ import java.util.List;
  */
 public final class BigramTable {
 
-    /** The add-k constant of spec core3 §2(c). */
+    /** The add-k constant of the bigram-subnetworks notebook (11). */
     public static final double DEFAULT_SMOOTHING = 0.01;
 
     private static final double LN2 = Math.log(2);
@@ -245,7 +245,7 @@ public final class BigramTable {
 
     /**
      * @param batches language-model batches
-     * @return mean surprisal over all their positions, bits (the "bigram table surprisal" of spec core3 §2(c))
+     * @return mean surprisal over all their positions, bits (the "bigram table surprisal" of notebook 11)
      * @throws IllegalArgumentException if there are no positions
      */
     public double meanSurprisalBits(List<LmBatch> batches) {

@@ -95,9 +95,16 @@ public final class Display {
         if (kernel == null) {
             return;
         }
-        if (kernel instanceof ClearsOutput) {
-            ((ClearsOutput) kernel).clearOutput(wait);
+        // The repro4j kernel has a public clearOutput(boolean); it is called by name because the kernel and the
+        // toolkit do not import each other.
+        try {
+            kernel.getClass().getMethod("clearOutput", boolean.class).invoke(kernel, wait);
             return;
+        } catch (NoSuchMethodException notRepro4j) {
+            // fall through to upstream JJava's display stream
+        } catch (ReflectiveOperationException e) {
+            throw new UnsupportedOperationException("clear_output failed in kernel " + kernel.getName() + ": "
+                    + e.getCause(), e);
         }
         // Upstream JJava has no clear_output call; its display stream holds the running cell's reply channel.
         try {

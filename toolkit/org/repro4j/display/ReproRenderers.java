@@ -1,7 +1,5 @@
 package org.repro4j.display;
 
-import org.dflib.jjava.jupyter.Extension;
-import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.common.Image;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -12,9 +10,9 @@ import ai.djl.ndarray.NDArray;
 import tech.tablesaw.api.Table;
 
 /**
- * Registers how toolkit objects appear in a notebook. Loaded by jjava through the
- * {@code org.dflib.jjava.jupyter.Extension} service file, so the same jar renders the same way in the repro4j
- * kernel and in upstream JJava:
+ * How toolkit objects appear in a notebook; registered by the toolkit's kernel extension
+ * ({@code org.repro4j.ReproExtension}), so the same jar renders the same way in the repro4j kernel and in upstream
+ * JJava:
  * <ul>
  *   <li>XChart charts ({@code XYChart}, {@code CategoryChart}, {@code HeatMapChart}, ...) as {@code image/png};</li>
  *   <li>Tablesaw {@link Table}s as {@code text/html} (first {@value TableHtml#MAX_ROWS} rows, with a note);</li>
@@ -22,16 +20,13 @@ import tech.tablesaw.api.Table;
  *   <li>{@code BufferedImage} and other {@code RenderedImage}s as {@code image/png} (built into jjava).</li>
  * </ul>
  */
-public final class ReproRenderers implements Extension {
+public final class ReproRenderers {
 
-    @Override
-    public void install(BaseKernel kernel) {
-        register(kernel.getRenderer());
-    }
+    private ReproRenderers() {}
 
     /** @param renderer the renderer to add the toolkit's types to */
     @SuppressWarnings({"rawtypes", "unchecked"})
-    static void register(Renderer renderer) {
+    public static void register(Renderer renderer) {
         renderer.createRegistration((Class<Chart>) (Class) Chart.class)
                 .preferring(MIMEType.IMAGE_PNG)
                 .register((chart, context) -> Image.renderImage(BitmapEncoder.getBufferedImage(chart), context));

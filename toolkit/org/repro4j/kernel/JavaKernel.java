@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,6 @@ import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
-import org.repro4j.display.ClearsOutput;
 import org.repro4j.kernel.error.CellFailure;
 
 /**
@@ -49,13 +49,17 @@ import org.repro4j.kernel.error.CellFailure;
  * <p>Environment: {@code REPRO_CELL_TIMEOUT} (e.g. {@code 30 SECONDS} or {@code 30}) stops any cell that runs
  * longer; {@code REPRO_STARTUP_SCRIPT} is Java code run after the start-up imports ({@link StartupScript}).
  */
-public final class JavaKernel extends BaseKernel implements ClearsOutput {
+public final class JavaKernel extends BaseKernel {
 
     private static final String VERSION = Optional.ofNullable(JavaKernel.class.getPackage().getImplementationVersion())
             .orElse("dev");
 
     /** JShell and the start-up script, prepared in the background so the kernel answers Jupyter at once. */
     private final CompletableFuture<Session> session;
+    /** What the kernel extensions evaluate while {@link #onStartup()} installs them: part of the start-up snippet. */
+    private final CompletableFuture<List<String>> extensionCode = new CompletableFuture<>();
+    private final List<String> collectedExtensionCode = new ArrayList<>();
+    private boolean installingExtensions;
     private final InMemoryHistory history;
     private final Optional<Duration> cellTimeout;
     private final ScheduledExecutorService timer;
@@ -76,7 +80,7 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
                 new MagicsRegistry(), true, new StringStyler.Builder().build());
         this.history = history;
         this.cellTimeout = cellTimeout;
-        this.session = CompletableFuture.supplyAsync(() -> startSession(log), task -> {
+        this.session = CompletableFuture.supplyAsync(() -> startSession(log, extensionCode), task -> {
             Thread thread = new Thread(task, "repro4j-startup");
             thread.setDaemon(true);
             thread.start();
@@ -91,7 +95,7 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
     /**
      * Creates the kernel and starts JShell and the start-up script in the background: the compiler takes
      * seconds to warm up, and Jupyter should not wait for that before the kernel answers {@code kernel_info}.
-     * The first request that needs JShell waits for it.
+     * The first request that needs JShell waits for it, and start-up waits for {@link #onStartup()}.
      *
      * @param log where the kernel reports its own problems (the process's stderr, which Jupyter logs)
      * @return a kernel ready to be connected
@@ -102,9 +106,10 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
         return new JavaKernel(new InMemoryHistory(), timeout, log);
     }
 
-    private static Session startSession(PrintStream log) {
+    private static Session startSession(PrintStream log, CompletableFuture<List<String>> extensionCode) {
         Evaluator evaluator = new Evaluator();
-        for (String problem : StartupScript.run(evaluator, System.getenv(StartupScript.VARIABLE))) {
+        for (String problem : StartupScript.run(evaluator, extensionCode.join(),
+                System.getenv(StartupScript.VARIABLE))) {
             log.println("repro4j kernel start-up: " + problem);
         }
         CellRunner runner = new CellRunner(evaluator, new Magics(evaluator, Path.of("").toAbsolutePath()));
@@ -125,14 +130,38 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
                 .build();
     }
 
+    /**
+     * Installs the kernel extensions on the class path (jjava's {@code Extension} services). The code they evaluate
+     * meanwhile is not run at once but joins the start-up snippet ({@link StartupScript}), so a library's imports
+     * cost no extra compilation and the kernel still answers Jupyter before JShell is ready.
+     */
+    @Override
+    public void onStartup() {
+        installingExtensions = true;
+        try {
+            super.onStartup();
+        } finally {
+            installingExtensions = false;
+            extensionCode.complete(List.copyOf(collectedExtensionCode));
+        }
+    }
+
     @Override
     public Object evalRaw(String code) {
+        if (installingExtensions) {
+            collectedExtensionCode.add(code);
+            return null;
+        }
         Evaluator.Result result = runCell(code);
         return result == null ? null : result.value();
     }
 
     @Override
     public DisplayData eval(String code) {
+        if (installingExtensions) {
+            collectedExtensionCode.add(code);
+            return null;
+        }
         int cell = executionCount.get() - 1;
         try {
             Evaluator.Result result = runCell(code);
@@ -222,7 +251,12 @@ public final class JavaKernel extends BaseKernel implements ClearsOutput {
         super.display(data);
     }
 
-    @Override
+    /**
+     * Sends Jupyter's {@code clear_output} for the running cell, after its buffered text. Public so that display
+     * helpers can call it by name: the kernel and the toolkit do not import each other.
+     *
+     * @param wait true to clear only when the next output arrives (avoids flicker when redrawing)
+     */
     public void clearOutput(boolean wait) {
         ShellReplyEnvironment env = currentEnv;
         if (env != null) {

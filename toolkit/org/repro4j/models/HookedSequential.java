@@ -10,6 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.repro4j.hooks.HookPoint;
 
 /**
  * A chain of blocks run in order, with {@link HookPoint}s among them; the shared body of {@link Mlp} and

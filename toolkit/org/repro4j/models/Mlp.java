@@ -7,6 +7,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.List;
+import org.repro4j.hooks.HookPoint;
 
 /**
  * A multi-layer perceptron: {@code depth} hidden layers of {@code width} units with an activation function, then
@@ -15,7 +16,7 @@ import java.util.List;
  * <p>Input {@code [batch, inputDim]}; any {@code [batch, ...]} whose trailing sizes multiply to {@code inputDim}
  * (e.g. images {@code [batch, 1, 28, 28]}) is flattened first. Output: logits {@code [batch, outputs]}.
  *
- * <p>Hook points, in forward order (see {@link org.repro4j.analysis.ActivationCache}):
+ * <p>Hook points, in forward order (see {@link org.repro4j.hooks.ActivationCache}):
  * {@code hook_input} {@code [batch, inputDim]}; for each hidden layer i: {@code layers.i.hook_pre} (pre-activation)
  * and {@code layers.i.hook_post} (after the activation), both {@code [batch, width]}; {@code hook_logits}
  * {@code [batch, outputs]}.

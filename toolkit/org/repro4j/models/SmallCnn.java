@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import java.util.Arrays;
+import org.repro4j.hooks.HookPoint;
 
 /**
  * A small convolutional classifier for 28×28 grey images: for each entry of {@code channels} a stage

@@ -21,6 +21,7 @@ import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
 import org.repro4j.Repro;
 import org.repro4j.display.ProgressBar;
+import org.repro4j.engine.NativeThreads;
 import org.repro4j.loss.CrossEntropy;
 import org.repro4j.loss.LossFunction;
 

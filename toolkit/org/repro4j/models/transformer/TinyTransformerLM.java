@@ -33,8 +33,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.function.UnaryOperator;
-import org.repro4j.models.AutogradConstants;
-import org.repro4j.models.HookPoint;
+import org.repro4j.engine.AutogradConstants;
+import org.repro4j.hooks.HookPoint;
 
 /**
  * A small decoder-only transformer language model with every weight and activation reachable by its
@@ -107,7 +107,7 @@ import org.repro4j.models.HookPoint;
  * <p><b>Memory.</b> The model owns an {@link NDManager} holding its parameters; {@link #close()} frees it. Every
  * array a forward pass creates belongs to the manager of its input tokens, so run steps in a sub-manager.
  *
- * <p><b>Speed.</b> Call {@link org.repro4j.models.NativeMemory#keepFreedMemory()} once before training: with
+ * <p><b>Speed.</b> Call {@link org.repro4j.engine.NativeMemory#keepFreedMemory()} once before training: with
  * glibc's default malloc settings every step page-faults its arrays in again, which more than doubles the CPU
  * time of a step of this model.
  *

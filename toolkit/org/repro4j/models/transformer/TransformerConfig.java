@@ -2,14 +2,14 @@ package org.repro4j.models.transformer;
 
 /**
  * The shape of a {@link TinyTransformerLM}: an immutable value, written to {@code config.json} beside saved
- * parameters and compared by {@link org.repro4j.models.ModelCache} to decide whether a cached model is stale.
+ * parameters and compared by {@link org.repro4j.train.ModelCache} to decide whether a cached model is stale.
  *
  * <p>Field names follow TransformerLens's {@code HookedTransformerConfig} ({@code d_vocab}, {@code n_ctx},
  * {@code d_model}, {@code n_heads}, {@code d_head}, {@code n_layers}, {@code d_mlp}, {@code attn_only}) in Java
  * spelling. Build one with {@link #builder(int)}; change one field of an existing config with {@link #toBuilder()}:
  *
  * <pre>{@code
- * TransformerConfig toy = TransformerConfig.builder(1001).build();           // core3 §2 Brown LM
+ * TransformerConfig toy = TransformerConfig.builder(1001).build();           // notebook 11's Brown LM
  * TransformerConfig heads = TransformerConfig.builder(26).nLayers(2).attentionOnly(true).build();
  * }</pre>
  *
@@ -48,7 +48,7 @@ public record TransformerConfig(
     }
 
     /**
-     * Starts from the core3 §2 toy LM (3 layers, d_model 64, 4 heads of width 16, MLP 256, context 32, untied
+     * Starts from the Brown LM of notebook 11 (3 layers, d_model 64, 4 heads of width 16, MLP 256, context 32, untied
      * unembedding, with MLPs).
      *
      * @param vocabSize number of token ids

@@ -1,5 +1,6 @@
 package org.repro4j.analysis;
 
+import org.repro4j.testing.LinearAlgebraFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -114,7 +114,7 @@ class RealDatasetsTest {
         BrownCorpus.Split split = brown().split(0.9, 0.0, Repro.seed());
         List<String> train = BrownCorpus.lmTokens(split.train(), true);
         List<String> test = BrownCorpus.lmTokens(split.test(), true);
-        // core3.md §2(c): lowercased words with <s> markers, 1.22M tokens, V = 1000 leaves ~26% <unk>
+        // notebook 11's Brown data: lowercased words with <s> markers, 1.22M tokens, V = 1000 leaves ~26% <unk>
         assertEquals(1_161_192 + 57_340, train.size() + test.size());
         double testShare = (double) test.size() / (train.size() + test.size());
         assertTrue(testShare > 0.08 && testShare < 0.12, "test share " + testShare);

@@ -12,7 +12,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.repro4j.analysis.ActivationCache;
+import org.repro4j.hooks.ActivationCache;
+import org.repro4j.hooks.HookPoint;
 
 class MlpTest {
 

@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.repro4j.analysis.ActivationCache;
+import org.repro4j.hooks.ActivationCache;
 
 class SmallCnnTest {
 

@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repro4j.analysis.ActivationCache;
-import org.repro4j.models.Hooks;
+import org.repro4j.hooks.ActivationCache;
+import org.repro4j.hooks.Hooks;
 
 class TinyTransformerLMTest {
 
@@ -50,7 +50,7 @@ class TinyTransformerLMTest {
         assertEquals(new TransformerConfig(1001, 32, 64, 4, 16, 3, 256, false, false), config);
         try (TinyTransformerLM lm = TinyTransformerLM.create(config, 0)) {
             long maskable = lm.maskableParameterNames().stream().mapToLong(n -> lm.parameter(n).size()).sum();
-            assertEquals(147_456, maskable); // spec core3 §2(c)
+            assertEquals(147_456, maskable); // the Brown LM of notebook 11
             assertEquals(List.of("blocks.0.attn.W_Q", "blocks.0.attn.W_K", "blocks.0.attn.W_V", "blocks.0.attn.W_O",
                     "blocks.0.mlp.W_in", "blocks.0.mlp.W_out"), lm.maskableParameterNames().subList(0, 6));
         }

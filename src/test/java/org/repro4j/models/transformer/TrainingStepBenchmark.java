@@ -5,15 +5,15 @@ import ai.djl.ndarray.types.Shape;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Random;
-import org.repro4j.models.NativeMemory;
+import org.repro4j.engine.NativeMemory;
 
 /**
- * Training steps per second of the core3 §2 toy LM (3 layers, d_model 64, 4 heads, MLP 256, context 32,
+ * Training steps per second of the Brown LM of notebook 11 (3 layers, d_model 64, 4 heads, MLP 256, context 32,
  * vocab 1001, batch 32) under a plain Adam loop, on random tokens. Not a unit test: run it by hand, e.g.
  * {@code java -Dai.djl.pytorch.num_threads=1 -cp target/classes:target/test-classes:$(cat target/cp.txt)
  * org.repro4j.models.transformer.TrainingStepBenchmark [steps] [keepFreedMemory]} (the class path from
  * {@code mvn dependency:build-classpath -Dmdep.outputFile=target/cp.txt}). The peer is
- * {@code bench/tiny_lm_step.py}; spec core3 §2 quotes PyTorch at 1500 steps in about 100 s on 2 cores.
+ * {@code bench/tiny_lm_step.py}; a PyTorch prototype took about 100 s for 1500 steps on 2 cores.
  */
 public final class TrainingStepBenchmark {
 
