@@ -122,15 +122,15 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
     public static final String CONFIG_FILE = "config.json";
 
     private static final byte VERSION = 1;
-    private static final float LAYER_NORM_EPS = 1e-5f;
-    private static final float INIT_STD = 0.02f;
+    /** Standard deviation of the initial weights (GPT-2's). */
+    static final float INIT_STD = 0.02f;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     private final TransformerConfig config;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
-    private final Map<String, HookShape> hookShapes = new LinkedHashMap<>();
+    private final Map<String, Parts.HookShape> hookShapes = new LinkedHashMap<>();
     private final Map<String, UnaryOperator<NDArray>> weightTransforms = new LinkedHashMap<>();
-    private final List<Layer> layers = new ArrayList<>();
+    private final List<TransformerBlock> blocks = new ArrayList<>();
     private final Parameter wE;
     private final Parameter wPos;
     private final Parameter lnFinalW;
@@ -139,25 +139,26 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
     private final HookPoint hookEmbed;
     private final HookPoint hookPosEmbed;
     private final HookPoint hookLnFinal;
-    private final NDArray[] causalMasks;
     private NDManager manager;
 
     private TinyTransformerLM(TransformerConfig config, Random init) {
         super(VERSION);
         this.config = config;
         int d = config.dModel();
-        wE = weight("embed.W_E", normal(init, INIT_STD), config.vocabSize(), d);
-        wPos = weight("pos_embed.W_pos", normal(init, INIT_STD), config.context(), d);
-        hookEmbed = hook("hook_embed", HookShape.RESID);
-        hookPosEmbed = hook("hook_pos_embed", HookShape.RESID);
+        Parts parts = new ModelParts();
+        wE = parts.weight("embed.W_E", Parts.normal(init, INIT_STD), config.vocabSize(), d);
+        wPos = parts.weight("pos_embed.W_pos", Parts.normal(init, INIT_STD), config.context(), d);
+        hookEmbed = parts.hook("hook_embed", Parts.HookShape.RESID);
+        hookPosEmbed = parts.hook("hook_pos_embed", Parts.HookShape.RESID);
+        CausalMask causalMask = new CausalMask(config.context(), () -> manager);
         for (int l = 0; l < config.nLayers(); l++) {
-            layers.add(new Layer(l, init));
+            blocks.add(new TransformerBlock(l, config, parts, init, causalMask));
         }
-        lnFinalW = gain("ln_final.w");
-        lnFinalB = bias("ln_final.b", d);
-        hookLnFinal = hook("ln_final.hook_normalized", HookShape.RESID);
-        wU = config.tiedEmbeddings() ? null : weight("unembed.W_U", normal(init, INIT_STD), d, config.vocabSize());
-        causalMasks = new NDArray[config.context() + 1];
+        lnFinalW = parts.gain("ln_final.w");
+        lnFinalB = parts.bias("ln_final.b", d);
+        hookLnFinal = parts.hook("ln_final.hook_normalized", Parts.HookShape.RESID);
+        wU = config.tiedEmbeddings() ? null
+                : parts.weight("unembed.W_U", Parts.normal(init, INIT_STD), d, config.vocabSize());
     }
 
     /**
@@ -336,95 +337,23 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
         }
     }
 
-    /**
-     * Continues a prompt one token at a time. When the sequence outgrows the context the model reads the last
-     * {@code context} tokens.
-     *
-     * @param prompt token ids to start from, at least one, each in {@code [0, vocabSize)}
-     * @param newTokens how many tokens to add, ≥ 0
-     * @param temperature 0 for greedy decoding (argmax), else sample from {@code softmax(logits / temperature)}
-     * @param seed seed of the sampler (unused when greedy)
-     * @return the prompt followed by {@code newTokens} generated ids
-     * @throws IllegalArgumentException if the prompt is empty or holds invalid ids, {@code newTokens < 0} or
-     *     {@code temperature < 0}
-     */
-    public int[] generate(int[] prompt, int newTokens, double temperature, long seed) {
-        if (prompt.length == 0 || newTokens < 0 || !(temperature >= 0)) {
-            throw new IllegalArgumentException("generate needs a non-empty prompt, newTokens ≥ 0 and temperature ≥ 0"
-                    + " (0 = greedy); got prompt length " + prompt.length + ", newTokens " + newTokens
-                    + ", temperature " + temperature);
-        }
-        Random sampler = new Random(seed);
-        int[] sequence = Arrays.copyOf(prompt, prompt.length + newTokens);
-        for (int n = prompt.length; n < sequence.length; n++) {
-            int from = Math.max(0, n - config.context());
-            try (NDManager step = manager.newSubManager()) {
-                NDArray window = step.create(Arrays.copyOfRange(sequence, from, n), new Shape(1, n - from));
-                float[] last = logits(window).get(new NDIndex("0, -1")).toFloatArray();
-                sequence[n] = temperature == 0 ? argMax(last) : sample(last, temperature, sampler);
-            }
-        }
-        return sequence;
-    }
-
-    /**
-     * Greedy continuation, {@code generate(prompt, newTokens, 0, 0)}.
-     *
-     * @param prompt token ids to start from
-     * @param newTokens how many tokens to add
-     * @return the prompt followed by the generated ids
-     */
-    public int[] generate(int[] prompt, int newTokens) {
-        return generate(prompt, newTokens, 0, 0);
-    }
-
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static int sample(float[] logits, double temperature, Random rng) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] weights = new double[logits.length];
-        double total = 0;
-        for (int i = 0; i < logits.length; i++) {
-            weights[i] = Math.exp((logits[i] - max) / temperature);
-            total += weights[i];
-        }
-        double u = rng.nextDouble() * total;
-        for (int i = 0; i < weights.length; i++) {
-            u -= weights[i];
-            if (u < 0) {
-                return i;
-            }
-        }
-        return weights.length - 1;
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.singletonOrThrow();
         requireTokenIds(tokens, "tokens");
-        Forward f = new Forward(store, tokens.getManager(), training);
+        ForwardPass f = new ForwardPass(store, tokens.getManager(), training, weightTransforms);
         long batch = tokens.getShape().get(0);
         long seq = tokens.getShape().get(1);
         int d = config.dModel();
         NDArray embed = f.hook(hookEmbed, embed(tokens, f.weight(wE)));
         NDArray pos = f.hook(hookPosEmbed, f.weight(wPos).get(new NDIndex("0:{}", seq)).broadcast(batch, seq, d));
         NDArray resid = embed.add(pos);
-        for (Layer layer : layers) {
-            resid = layer.forward(f, resid);
+        for (TransformerBlock block : blocks) {
+            resid = block.forward(f, resid);
         }
-        NDArray normalized = f.hook(hookLnFinal, layerNorm(resid, f.weight(lnFinalW), f.weight(lnFinalB)));
+        NDArray normalized = f.hook(hookLnFinal,
+                TransformerBlock.layerNorm(resid, f.weight(lnFinalW), f.weight(lnFinalB)));
         NDArray unembed = wU == null ? f.weight(wE).transpose() : f.weight(wU);
         return new NDList(normalized.matMul(unembed));
     }
@@ -456,211 +385,37 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
         }
     }
 
-    private static NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) {
-        return x.getNDArrayInternal()
-                .layerNorm(x, new Shape(x.getShape().tail()), gain, bias, LAYER_NORM_EPS)
-                .singletonOrThrow();
-    }
-
-    /** Additive causal mask {@code [seq, seq]}: 0 on and below the diagonal, −∞ above; built once per length. */
-    private NDArray causalMask(int seq) {
-        if (causalMasks[seq] == null) {
-            float[] mask = new float[seq * seq];
-            for (int q = 0; q < seq; q++) {
-                for (int k = q + 1; k < seq; k++) {
-                    mask[q * seq + k] = Float.NEGATIVE_INFINITY;
-                }
-            }
-            causalMasks[seq] = manager.create(mask, new Shape(seq, seq));
-        }
-        return causalMasks[seq];
-    }
-
-    /** One forward pass's parameter access: parameter values read through their transforms, in {@code scope}. */
-    private final class Forward {
-        private final ParameterStore store;
-        private final NDManager scope;
-        private final boolean training;
-
-        Forward(ParameterStore store, NDManager scope, boolean training) {
-            this.store = store;
-            this.scope = scope;
-            this.training = training;
-        }
-
-        NDArray weight(Parameter parameter) {
-            NDArray value = store.getValue(parameter, scope.getDevice(), training);
-            // a view owned by the pass's scope, so arrays derived from the weight are freed with the pass's
-            NDArray view = value.reshape(value.getShape());
-            view.attach(scope);
-            UnaryOperator<NDArray> transform = weightTransforms.get(parameter.getName());
-            if (transform == null) {
-                return view;
-            }
-            NDArray effective = transform.apply(view);
-            if (!effective.getShape().equals(value.getShape())) {
-                throw new IllegalStateException("the weight transform of '" + parameter.getName()
-                        + "' changed its shape from " + value.getShape() + " to " + effective.getShape());
-            }
-            return effective;
-        }
-
-        NDArray hook(HookPoint point, NDArray x) {
-            return point.forward(store, new NDList(x), training).singletonOrThrow();
-        }
-    }
-
-    /** One transformer block: its parameters and hook points, and its forward pass. */
-    private final class Layer {
-        private final Parameter ln1W;
-        private final Parameter ln1B;
-        private final Parameter wQ;
-        private final Parameter wK;
-        private final Parameter wV;
-        private final Parameter wO;
-        private final Parameter bQ;
-        private final Parameter bK;
-        private final Parameter bV;
-        private final Parameter bO;
-        private final Parameter ln2W;
-        private final Parameter ln2B;
-        private final Parameter wIn;
-        private final Parameter bIn;
-        private final Parameter wOut;
-        private final Parameter bOut;
-        private final HookPoint residPre;
-        private final HookPoint ln1Normalized;
-        private final HookPoint hookQ;
-        private final HookPoint hookK;
-        private final HookPoint hookV;
-        private final HookPoint attnScores;
-        private final HookPoint pattern;
-        private final HookPoint hookZ;
-        private final HookPoint result;
-        private final HookPoint attnOut;
-        private final HookPoint residMid;
-        private final HookPoint ln2Normalized;
-        private final HookPoint mlpPre;
-        private final HookPoint mlpPost;
-        private final HookPoint mlpOut;
-        private final HookPoint residPost;
-
-        Layer(int l, Random init) {
-            String p = "blocks." + l + ".";
-            int d = config.dModel();
-            int h = config.nHeads();
-            int e = config.dHead();
-            Initializer residualWrite = normal(init, INIT_STD / (float) Math.sqrt(2.0 * config.nLayers()));
-            residPre = hook(p + "hook_resid_pre", HookShape.RESID);
-            ln1W = gain(p + "ln1.w");
-            ln1B = bias(p + "ln1.b", d);
-            ln1Normalized = hook(p + "ln1.hook_normalized", HookShape.RESID);
-            wQ = weight(p + "attn.W_Q", normal(init, INIT_STD), h, d, e);
-            wK = weight(p + "attn.W_K", normal(init, INIT_STD), h, d, e);
-            wV = weight(p + "attn.W_V", normal(init, INIT_STD), h, d, e);
-            wO = weight(p + "attn.W_O", residualWrite, h, e, d);
-            bQ = bias(p + "attn.b_Q", h, e);
-            bK = bias(p + "attn.b_K", h, e);
-            bV = bias(p + "attn.b_V", h, e);
-            bO = bias(p + "attn.b_O", d);
-            hookQ = hook(p + "attn.hook_q", HookShape.HEAD);
-            hookK = hook(p + "attn.hook_k", HookShape.HEAD);
-            hookV = hook(p + "attn.hook_v", HookShape.HEAD);
-            attnScores = hook(p + "attn.hook_attn_scores", HookShape.PATTERN);
-            pattern = hook(p + "attn.hook_pattern", HookShape.PATTERN);
-            hookZ = hook(p + "attn.hook_z", HookShape.HEAD);
-            result = hook(p + "attn.hook_result", HookShape.HEAD_RESID);
-            attnOut = hook(p + "hook_attn_out", HookShape.RESID);
-            if (config.attentionOnly()) {
-                ln2W = ln2B = wIn = bIn = wOut = bOut = null;
-                residMid = ln2Normalized = mlpPre = mlpPost = mlpOut = null;
-            } else {
-                residMid = hook(p + "hook_resid_mid", HookShape.RESID);
-                ln2W = gain(p + "ln2.w");
-                ln2B = bias(p + "ln2.b", d);
-                ln2Normalized = hook(p + "ln2.hook_normalized", HookShape.RESID);
-                wIn = weight(p + "mlp.W_in", normal(init, INIT_STD), d, config.dMlp());
-                bIn = bias(p + "mlp.b_in", config.dMlp());
-                wOut = weight(p + "mlp.W_out", residualWrite, config.dMlp(), d);
-                bOut = bias(p + "mlp.b_out", d);
-                mlpPre = hook(p + "mlp.hook_pre", HookShape.MLP);
-                mlpPost = hook(p + "mlp.hook_post", HookShape.MLP);
-                mlpOut = hook(p + "hook_mlp_out", HookShape.RESID);
-            }
-            residPost = hook(p + "hook_resid_post", HookShape.RESID);
-        }
-
-        NDArray forward(Forward f, NDArray residIn) {
-            NDArray resid = f.hook(residPre, residIn);
-            NDArray x = f.hook(ln1Normalized, layerNorm(resid, f.weight(ln1W), f.weight(ln1B)));
-            NDArray attention = f.hook(attnOut, attention(f, x));
-            if (config.attentionOnly()) {
-                return f.hook(residPost, resid.add(attention));
-            }
-            NDArray mid = f.hook(residMid, resid.add(attention));
-            NDArray x2 = f.hook(ln2Normalized, layerNorm(mid, f.weight(ln2W), f.weight(ln2B)));
-            NDArray pre = f.hook(mlpPre, x2.matMul(f.weight(wIn)).add(f.weight(bIn)));
-            NDArray post = f.hook(mlpPost, Activation.gelu(pre));
-            NDArray mlp = f.hook(mlpOut, post.matMul(f.weight(wOut)).add(f.weight(bOut)));
-            return f.hook(residPost, mid.add(mlp));
-        }
-
-        /** Causal multi-head attention on {@code x [b, s, d]}, all heads in one matMul per projection. */
-        private NDArray attention(Forward f, NDArray x) {
-            long b = x.getShape().get(0);
-            long s = x.getShape().get(1);
-            int h = config.nHeads();
-            int e = config.dHead();
-            int d = config.dModel();
-            // [3, H, d, e] -> [d, 3·H·e]: one matMul gives every head's q, k and v
-            NDArray wQkv = NDArrays.stack(new NDList(f.weight(wQ), f.weight(wK), f.weight(wV)))
-                    .transpose(2, 0, 1, 3).reshape(d, 3L * h * e);
-            NDArray bQkv = NDArrays.stack(new NDList(f.weight(bQ), f.weight(bK), f.weight(bV))).reshape(3L * h * e);
-            NDArray qkv = x.matMul(wQkv).add(bQkv).reshape(b, s, 3, h, e);
-            NDArray q = f.hook(hookQ, qkv.get(new NDIndex(":, :, 0")));
-            NDArray k = f.hook(hookK, qkv.get(new NDIndex(":, :, 1")));
-            NDArray v = f.hook(hookV, qkv.get(new NDIndex(":, :, 2")));
-            NDArray qk = q.transpose(0, 2, 1, 3).matMul(k.transpose(0, 2, 3, 1));
-            NDArray scores = AutogradConstants.times(qk, 1 / Math.sqrt(e)).add(causalMask((int) s));
-            NDArray probs = f.hook(pattern, f.hook(attnScores, scores).softmax(-1));
-            NDArray z = f.hook(hookZ, probs.matMul(v.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3));
-            // per-head outputs [H, b·s, d] by one batched matMul over heads, shown as [b, s, H, d]
-            NDArray perHead = z.transpose(2, 0, 1, 3).reshape(h, b * s, e).matMul(f.weight(wO));
-            NDArray results = f.hook(result, perHead.reshape(h, b, s, d).transpose(1, 2, 0, 3));
-            return results.sum(new int[] {2}).add(f.weight(bO));
-        }
-    }
-
     // ---------------------------------------------------------------- parameters
 
-    private Parameter weight(String name, Initializer init, long... shape) {
-        return register(name, Parameter.Type.WEIGHT, init, new Shape(shape));
-    }
+    /** Creates parameters and hook points in this model, in creation order (which is initialisation order). */
+    private final class ModelParts implements Parts {
+        @Override
+        public Parameter weight(String name, Initializer init, long... shape) {
+            return register(name, Parameter.Type.WEIGHT, init, new Shape(shape));
+        }
 
-    private Parameter bias(String name, long... shape) {
-        return register(name, Parameter.Type.BIAS, Initializer.ZEROS, new Shape(shape));
-    }
+        @Override
+        public Parameter bias(String name, long... shape) {
+            return register(name, Parameter.Type.BIAS, Initializer.ZEROS, new Shape(shape));
+        }
 
-    private Parameter gain(String name) {
-        return register(name, Parameter.Type.GAMMA, Initializer.ONES, new Shape(config.dModel()));
-    }
+        @Override
+        public Parameter gain(String name) {
+            return register(name, Parameter.Type.GAMMA, Initializer.ONES, new Shape(config.dModel()));
+        }
 
-    private Parameter register(String name, Parameter.Type type, Initializer init, Shape shape) {
-        Parameter parameter = addParameter(
-                Parameter.builder().setName(name).setType(type).optInitializer(init).optShape(shape).build());
-        parameters.put(name, parameter);
-        return parameter;
-    }
+        @Override
+        public HookPoint hook(String name, HookShape shape) {
+            hookShapes.put(name, shape);
+            return addChildBlock(name, new HookPoint(name));
+        }
 
-    /** Normal draws from a shared seeded generator: parameters initialise in a fixed order, so seeds reproduce. */
-    private static Initializer normal(Random rng, float std) {
-        return (manager, shape, dataType) -> {
-            float[] values = new float[Math.toIntExact(shape.size())];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) (rng.nextGaussian() * std);
-            }
-            return manager.create(values, shape).toType(dataType, false);
-        };
+        private Parameter register(String name, Parameter.Type type, Initializer init, Shape shape) {
+            Parameter parameter = addParameter(
+                    Parameter.builder().setName(name).setType(type).optInitializer(init).optShape(shape).build());
+            parameters.put(name, parameter);
+            return parameter;
+        }
     }
 
     /** @return all parameter names in the order of the table in the class comment (the save order) */
@@ -742,7 +497,8 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return {@code transform(W)} if a transform is set, else a view of {@code W}; same shape as {@code W}
      */
     public NDArray effectiveWeight(String name, NDManager scope) {
-        return new Forward(new ParameterStore(manager, false), scope, false).weight(requireParameter(name));
+        return new ForwardPass(new ParameterStore(manager, false), scope, false, weightTransforms)
+                .weight(requireParameter(name));
     }
 
     /** @return token embedding {@code W_E}, shape {@code [vocab, d_model]} */
@@ -768,7 +524,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return queries {@code W_Q}, shape {@code [n_heads, d_model, d_head]}
      */
     public NDArray W_Q(int layer) {
-        return layer(layer).wQ.getArray();
+        return block(layer).attention.wQ.getArray();
     }
 
     /**
@@ -776,7 +532,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return keys {@code W_K}, shape {@code [n_heads, d_model, d_head]}
      */
     public NDArray W_K(int layer) {
-        return layer(layer).wK.getArray();
+        return block(layer).attention.wK.getArray();
     }
 
     /**
@@ -784,7 +540,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return values {@code W_V}, shape {@code [n_heads, d_model, d_head]}
      */
     public NDArray W_V(int layer) {
-        return layer(layer).wV.getArray();
+        return block(layer).attention.wV.getArray();
     }
 
     /**
@@ -792,7 +548,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return output {@code W_O}, shape {@code [n_heads, d_head, d_model]}
      */
     public NDArray W_O(int layer) {
-        return layer(layer).wO.getArray();
+        return block(layer).attention.wO.getArray();
     }
 
     /**
@@ -800,7 +556,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return {@code b_Q}, shape {@code [n_heads, d_head]}
      */
     public NDArray b_Q(int layer) {
-        return layer(layer).bQ.getArray();
+        return block(layer).attention.bQ.getArray();
     }
 
     /**
@@ -808,7 +564,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return {@code b_K}, shape {@code [n_heads, d_head]}
      */
     public NDArray b_K(int layer) {
-        return layer(layer).bK.getArray();
+        return block(layer).attention.bK.getArray();
     }
 
     /**
@@ -816,7 +572,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return {@code b_V}, shape {@code [n_heads, d_head]}
      */
     public NDArray b_V(int layer) {
-        return layer(layer).bV.getArray();
+        return block(layer).attention.bV.getArray();
     }
 
     /**
@@ -824,7 +580,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return {@code b_O}, shape {@code [d_model]}
      */
     public NDArray b_O(int layer) {
-        return layer(layer).bO.getArray();
+        return block(layer).attention.bO.getArray();
     }
 
     /**
@@ -833,7 +589,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @throws IllegalStateException in attention-only mode
      */
     public NDArray W_in(int layer) {
-        return mlpLayer(layer).wIn.getArray();
+        return mlpBlock(layer).wIn.getArray();
     }
 
     /**
@@ -842,7 +598,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @throws IllegalStateException in attention-only mode
      */
     public NDArray b_in(int layer) {
-        return mlpLayer(layer).bIn.getArray();
+        return mlpBlock(layer).bIn.getArray();
     }
 
     /**
@@ -851,7 +607,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @throws IllegalStateException in attention-only mode
      */
     public NDArray W_out(int layer) {
-        return mlpLayer(layer).wOut.getArray();
+        return mlpBlock(layer).wOut.getArray();
     }
 
     /**
@@ -860,35 +616,25 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @throws IllegalStateException in attention-only mode
      */
     public NDArray b_out(int layer) {
-        return mlpLayer(layer).bOut.getArray();
+        return mlpBlock(layer).bOut.getArray();
     }
 
-    private Layer layer(int index) {
-        if (index < 0 || index >= layers.size()) {
+    private TransformerBlock block(int index) {
+        if (index < 0 || index >= blocks.size()) {
             throw new IndexOutOfBoundsException("layer " + index + " does not exist; the model has layers 0.."
-                    + (layers.size() - 1));
+                    + (blocks.size() - 1));
         }
-        return layers.get(index);
+        return blocks.get(index);
     }
 
-    private Layer mlpLayer(int index) {
+    private TransformerBlock mlpBlock(int index) {
         if (config.attentionOnly()) {
             throw new IllegalStateException("this model is attention-only and has no MLP weights");
         }
-        return layer(index);
+        return block(index);
     }
 
     // ---------------------------------------------------------------- hook points
-
-    /** The shape family of a hook point's activation. */
-    private enum HookShape {
-        RESID, HEAD, PATTERN, HEAD_RESID, MLP
-    }
-
-    private HookPoint hook(String name, HookShape shape) {
-        hookShapes.put(name, shape);
-        return addChildBlock(name, new HookPoint(name));
-    }
 
     /** @return the names of this model's hook points, in forward order (see the class comment) */
     public List<String> hookNames() {
@@ -906,7 +652,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @throws NoSuchElementException if the model has no such hook point
      */
     public Shape hookShape(String hookName, long batch, long seq) {
-        HookShape shape = hookShapes.get(hookName);
+        Parts.HookShape shape = hookShapes.get(hookName);
         if (shape == null) {
             throw new NoSuchElementException("no hook point '" + hookName + "' in this model; its hook points are "
                     + hookShapes.keySet());

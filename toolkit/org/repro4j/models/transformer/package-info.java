@@ -1,8 +1,15 @@
 /**
- * The transformer core: {@link org.repro4j.models.transformer.TinyTransformerLM}, a decoder-only language model
- * (Vaswani et al., 2017; GPT-2 layout of Radford et al., 2019) with per-head weights, TransformerLens hook names
- * and an effective-weight extension point for masks and weight edits, configured by
- * {@link org.repro4j.models.transformer.TransformerConfig}. Weight conventions (row vectors, {@code W_OV},
- * {@code W_QK}) follow Elhage et al. (2021), "A Mathematical Framework for Transformer Circuits".
+ * The transformer core, with TransformerLens names for every weight and activation and weight conventions (row
+ * vectors, {@code W_OV}, {@code W_QK}) from Elhage et al. (2021), "A Mathematical Framework for Transformer
+ * Circuits":
+ * <ul>
+ *   <li>{@link org.repro4j.models.transformer.TinyTransformerLM} — a decoder-only language model (Vaswani et al.,
+ *       2017; GPT-2 layout of Radford et al., 2019): embeddings, blocks, final LayerNorm, unembedding; parameters,
+ *       hook points, weight transforms (the extension point for masks and weight edits), save and load;</li>
+ *   <li>{@code TransformerBlock} and {@code Attention} — one pre-LN block and its unfused multi-head attention
+ *       (package-private; reached through the model's accessors such as {@code W_Q(layer)});</li>
+ *   <li>{@link org.repro4j.models.transformer.Decoding} — greedy and sampled generation;</li>
+ *   <li>{@link org.repro4j.models.transformer.TransformerConfig} — sizes and options.</li>
+ * </ul>
  */
 package org.repro4j.models.transformer;

@@ -282,8 +282,8 @@ class TinyTransformerLMTest {
             IllegalArgumentException target = assertThrows(IllegalArgumentException.class, () -> lm.loss(
                     tokens(m, new int[][] {{1, 2}}), tokens(m, new int[][] {{2, VOCAB + 1}})));
             assertTrue(target.getMessage().contains("target ids must be in [0, 13)"), target.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> lm.generate(new int[0], 3));
-            assertThrows(IllegalArgumentException.class, () -> lm.generate(new int[] {1}, 3, -1, 0));
+            assertThrows(IllegalArgumentException.class, () -> Decoding.greedy(lm, new int[0], 3));
+            assertThrows(IllegalArgumentException.class, () -> Decoding.sample(lm, new int[] {1}, 3, -1, 0));
         }
     }
 
@@ -320,12 +320,12 @@ class TinyTransformerLMTest {
             assertEquals(Math.log(VOCAB), first, 0.1);
             assertTrue(last < 0.05 * Math.log(VOCAB), "loss after training " + last);
             // beyond the context the model reads a sliding window, so generation goes on for 20 tokens
-            int[] generated = lm.generate(new int[] {11}, 20);
+            int[] generated = Decoding.greedy(lm, new int[] {11}, 20);
             for (int i = 0; i < generated.length; i++) {
                 assertEquals(CYCLE[(3 + i) % CYCLE.length], generated[i], "token " + i);
             }
-            int[] sampled = lm.generate(new int[] {11}, 10, 1.0, 99);
-            assertArrayEquals(sampled, lm.generate(new int[] {11}, 10, 1.0, 99), "a seed fixes the samples");
+            int[] sampled = Decoding.sample(lm, new int[] {11}, 10, 1.0, 99);
+            assertArrayEquals(sampled, Decoding.sample(lm, new int[] {11}, 10, 1.0, 99), "a seed fixes the samples");
         }
     }
 }
