@@ -7,9 +7,11 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
@@ -24,7 +26,8 @@ import tech.tablesaw.api.Table;
 
 /**
  * Thin XChart helpers for the charts reproductions draw: training curves, heat maps (confusion matrices), bar
- * charts, scatter plots and image grids. The notebook kernel shows XChart charts and {@link BufferedImage}s as PNG.
+ * charts, scatter plots, image grids and small multiples ({@link #heatMaps}, {@link #grid}), all in the
+ * {@link HouseStyle}. The notebook kernel shows XChart charts and {@link BufferedImage}s as PNG.
  *
  * <p>Every helper copes with missing data: NaN and infinite values are left out (a line shows a gap), a series
  * with no finite point is omitted, and a chart with no data at all is drawn empty with "(no data yet)" in its
@@ -77,8 +80,7 @@ public final class Plots {
      */
     public static XYChart lines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series,
             boolean logX) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = xy(title, xLabel, yLabel);
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setMarkerSize(4);
         for (Map.Entry<String, double[]> s : series.entrySet()) {
@@ -106,8 +108,7 @@ public final class Plots {
         if (x.length != y.length) {
             throw new IllegalArgumentException("scatter needs as many x as y values; got " + x.length + " and " + y.length);
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = xy(title, xLabel, yLabel);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setMarkerSize(5);
@@ -137,8 +138,7 @@ public final class Plots {
             throw new IllegalArgumentException("decision boundaries need one x, y and label per point; got "
                     + x.length + ", " + y.length + " and " + labels.length);
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = xy(title, xLabel, yLabel);
         chart.getStyler().setMarkerSize(4);
         boolean any = false;
         for (int sign : new int[] {1, -1}) {
@@ -189,8 +189,7 @@ public final class Plots {
         if (bins < 1) {
             throw new IllegalArgumentException("a histogram needs at least one bin; got " + bins);
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
-                .yAxisTitle("count").build();
+        XYChart chart = xy(title, xLabel, "count");
         double[] finite = Arrays.stream(values).filter(Double::isFinite).toArray();
         double low = Double.POSITIVE_INFINITY;
         double high = Double.NEGATIVE_INFINITY;
@@ -245,7 +244,8 @@ public final class Plots {
             throw new IllegalArgumentException("bar chart needs one value per category; got " + categories.size()
                     + " categories and " + values.length + " values");
         }
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yLabel).build();
+        CategoryChart chart = HouseStyle.apply(new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .yAxisTitle(yLabel).build());
         chart.getStyler().setLegendVisible(false);
         List<Double> heights = new ArrayList<>();
         boolean any = false;
@@ -274,11 +274,35 @@ public final class Plots {
      * @throws IllegalArgumentException if the labels do not match the matrix or rows differ in length
      */
     public static HeatMapChart heatMap(String title, double[][] values, List<String> columnLabels, List<String> rowLabels) {
+        double[] range = finiteRange(List.<double[][]>of(values));
+        return heatMap(title, values, columnLabels, rowLabels, range[0], range[1]);
+    }
+
+    /**
+     * As {@link #heatMap(String, double[][], List, List)} on a given colour scale, so several heat maps can share
+     * one (see {@link #heatMaps}).
+     *
+     * @param low value at the light end of the colour bar; rounded outward to two significant digits
+     * @param high value at the dark end; rounded outward to two significant digits
+     * @return the chart
+     */
+    public static HeatMapChart heatMap(String title, double[][] values, List<String> columnLabels,
+            List<String> rowLabels, double low, double high) {
+        return heatMap(title, values, columnLabels, rowLabels, low, high, WIDTH, HEIGHT);
+    }
+
+    private static HeatMapChart heatMap(String title, double[][] values, List<String> columnLabels,
+            List<String> rowLabels, double low, double high, int width, int height) {
         if (values.length != rowLabels.size()) {
             throw new IllegalArgumentException("heat map has " + values.length + " rows but " + rowLabels.size() + " row labels");
         }
-        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).build();
+        HeatMapChart chart = HouseStyle.apply(new HeatMapChartBuilder().width(width).height(height).title(title).build());
         chart.getStyler().setShowValue(true);
+        if (Double.isFinite(low) && Double.isFinite(high)) {
+            // XChart prints the colour bar's ends as raw doubles: give it short ones
+            chart.getStyler().setMin(HouseStyle.niceBound(low, false));
+            chart.getStyler().setMax(HouseStyle.niceBound(high, true));
+        }
         // at most 3 decimals, so fractional cells (scores, probabilities) stay legible; counts print as integers
         chart.getStyler().setHeatMapValueDecimalPattern("0.###");
         chart.getStyler().setDecimalPattern("0.###");
@@ -406,6 +430,124 @@ public final class Plots {
         }
         g.dispose();
         return grid;
+    }
+
+    /**
+     * Small multiples: several heat maps of the same shape side by side on one shared colour scale, e.g. one per
+     * layer or per composition kind, so a colour means the same value in every panel.
+     *
+     * @param title the figure's title
+     * @param panels panel title → {@code [rows][columns]} values, in drawing order (left to right, then down)
+     * @param columnLabels one per column, shared by the panels
+     * @param rowLabels one per row, shared by the panels
+     * @param columns panels per figure row, ≥ 1
+     * @return the figure
+     * @throws IllegalArgumentException if there are no panels or a panel does not match the labels
+     */
+    public static BufferedImage heatMaps(String title, Map<String, double[][]> panels, List<String> columnLabels,
+            List<String> rowLabels, int columns) {
+        if (panels.isEmpty()) {
+            throw new IllegalArgumentException("heatMaps needs at least one panel");
+        }
+        double[] range = finiteRange(panels.values());
+        List<HeatMapChart> charts = new ArrayList<>();
+        for (Map.Entry<String, double[][]> panel : panels.entrySet()) {
+            HeatMapChart chart = heatMap(panel.getKey(), panel.getValue(), columnLabels, rowLabels, range[0], range[1],
+                    WIDTH / 2 + 60, HEIGHT * 3 / 4);
+            chart.getStyler().setChartTitleFont(chart.getStyler().getAxisTitleFont());
+            chart.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            charts.add(chart);
+        }
+        return grid(title, charts, columns);
+    }
+
+    /**
+     * Gives line charts one y range, the smallest that holds every finite point of every series.
+     *
+     * @param charts the charts to align
+     * @return the same charts
+     */
+    public static List<XYChart> shareYAxis(List<XYChart> charts) {
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        for (XYChart chart : charts) {
+            for (XYSeries series : chart.getSeriesMap().values()) {
+                for (double y : series.getYData()) {
+                    if (Double.isFinite(y)) {
+                        low = Math.min(low, y);
+                        high = Math.max(high, y);
+                    }
+                }
+            }
+        }
+        if (low <= high) {
+            for (XYChart chart : charts) {
+                chart.getStyler().setYAxisMin(low);
+                chart.getStyler().setYAxisMax(high);
+            }
+        }
+        return charts;
+    }
+
+    /**
+     * Small multiples of any charts: drawn in a grid under one title. To compare line charts, give them a shared
+     * y range first ({@link #shareYAxis}).
+     *
+     * @param title the figure's title
+     * @param charts the panels, left to right, then down
+     * @param columns panels per figure row, ≥ 1
+     * @return the figure; each panel keeps its own size
+     * @throws IllegalArgumentException if {@code columns < 1} or there are no charts
+     */
+    public static BufferedImage grid(String title, List<? extends Chart<?, ?>> charts, int columns) {
+        if (columns < 1 || charts.isEmpty()) {
+            throw new IllegalArgumentException("a grid needs at least one chart and one column; got " + charts.size()
+                    + " charts and " + columns + " columns");
+        }
+        List<BufferedImage> images = new ArrayList<>();
+        for (Chart<?, ?> chart : charts) {
+            images.add(BitmapEncoder.getBufferedImage(chart));
+        }
+        int cellW = images.stream().mapToInt(BufferedImage::getWidth).max().orElseThrow();
+        int cellH = images.stream().mapToInt(BufferedImage::getHeight).max().orElseThrow();
+        int cols = Math.min(columns, images.size());
+        int rows = (images.size() + cols - 1) / cols;
+        int titleHeight = 32;
+        BufferedImage figure = new BufferedImage(cols * cellW, titleHeight + rows * cellH, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = figure.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, figure.getWidth(), figure.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.setColor(new Color(0x333333));
+        g.drawString(title, Math.max(4, (figure.getWidth() - g.getFontMetrics().stringWidth(title)) / 2), 22);
+        for (int i = 0; i < images.size(); i++) {
+            g.drawImage(images.get(i), (i % cols) * cellW, titleHeight + (i / cols) * cellH, null);
+        }
+        g.dispose();
+        return figure;
+    }
+
+    private static XYChart xy(String title, String xLabel, String yLabel) {
+        return HouseStyle.apply(new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build());
+    }
+
+    /** @return {min, max} over the finite cells of the matrices, or {NaN, NaN} if there are none */
+    private static double[] finiteRange(Collection<double[][]> matrices) {
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        for (double[][] m : matrices) {
+            for (double[] row : m) {
+                for (double v : row) {
+                    if (Double.isFinite(v)) {
+                        low = Math.min(low, v);
+                        high = Math.max(high, v);
+                    }
+                }
+            }
+        }
+        return low <= high ? new double[] {low, high} : new double[] {Double.NaN, Double.NaN};
     }
 
     private static double[] numeric(Table table, String column) {

@@ -171,4 +171,61 @@ class PlotsTest {
         assertThrows(IllegalArgumentException.class, () -> Plots.imageGrid(images, List.of("one"), 2));
         Plots.imageGrid(new float[0][], List.of(), 3); // nothing to show is not an error
     }
+
+    @Test
+    void chartsHaveAWhiteBackgroundAndTheColourBlindSafePalette() {
+        XYChart chart = Plots.lines("t", "step", "loss", new double[] {1, 2}, Map.of("a", new double[] {1, 2}), false);
+        assertEquals(java.awt.Color.WHITE, chart.getStyler().getChartBackgroundColor());
+        assertEquals(java.awt.Color.WHITE, chart.getStyler().getPlotBackgroundColor());
+        assertArrayEquals(HouseStyle.PALETTE, chart.getStyler().getSeriesColors());
+        BufferedImage image = render(chart);
+        assertEquals(0xFFFFFF, image.getRGB(2, 2) & 0xFFFFFF, "corner pixel is white");
+    }
+
+    @Test
+    void colourBarEndsAreShortDecimals() {
+        HeatMapChart chart = Plots.heatMap("t", new double[][] {{0.06926993923600275, 0.4787587301465909}},
+                List.of("a", "b"), List.of("r"));
+        assertEquals(0.069, chart.getStyler().getMin());
+        assertEquals(0.48, chart.getStyler().getMax());
+        HeatMapChart tiny = Plots.heatMap("t", new double[][] {{4.183189623012306E-4, 0.6558301923419348}},
+                List.of("a", "b"), List.of("r"));
+        assertEquals(0.0, tiny.getStyler().getMin());
+        assertEquals(0.66, tiny.getStyler().getMax());
+    }
+
+    @Test
+    void niceBoundsRoundOutward() {
+        assertEquals(-0.0013, HouseStyle.niceBound(-0.00125, false));
+        assertEquals(1300.0, HouseStyle.niceBound(1234, true));
+        assertEquals(1200.0, HouseStyle.niceBound(1234, false));
+        assertEquals(0.001, HouseStyle.niceBound(0.0004, true));
+        assertEquals(-0.001, HouseStyle.niceBound(-0.0004, false));
+        assertEquals(0.0, HouseStyle.niceBound(-0.0004, true));
+    }
+
+    @Test
+    void smallMultipleHeatMapsShareOneColourScale() {
+        Map<String, double[][]> panels = new java.util.LinkedHashMap<>();
+        panels.put("Q", new double[][] {{0.1, 0.2}, {0.3, 0.4}});
+        panels.put("K", new double[][] {{0.5, 0.6}, {0.7, 0.9}});
+        panels.put("V", new double[][] {{0.2, 0.2}, {0.2, 0.2}});
+        BufferedImage figure = Plots.heatMaps("composition", panels, List.of("a", "b"), List.of("x", "y"), 2);
+        BufferedImage one = BitmapEncoder.getBufferedImage(
+                Plots.heatMap("Q", panels.get("Q"), List.of("a", "b"), List.of("x", "y")));
+        assertTrue(figure.getWidth() > one.getWidth() / 2 * 2, "two panels side by side");
+        assertTrue(figure.getHeight() > one.getHeight(), "two rows of panels under a title");
+        assertThrows(IllegalArgumentException.class, () -> Plots.heatMaps("none", Map.of(), List.of(), List.of(), 2));
+    }
+
+    @Test
+    void sharedYAxisSpansEveryChart() {
+        XYChart low = Plots.lines("a", "x", "y", new double[] {1, 2}, Map.of("s", new double[] {0.1, 0.5}), false);
+        XYChart high = Plots.lines("b", "x", "y", new double[] {1, 2}, Map.of("s", new double[] {2, 3}), false);
+        Plots.shareYAxis(List.of(low, high));
+        assertEquals(0.1, low.getStyler().getYAxisMin());
+        assertEquals(3.0, high.getStyler().getYAxisMax());
+        BufferedImage figure = Plots.grid("both", List.of(low, high), 2);
+        assertEquals(2 * Plots.WIDTH, figure.getWidth());
+    }
 }
