@@ -4,7 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.repro4j.Format;
 import org.repro4j.Repro;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.StringColumn;
@@ -23,7 +23,7 @@ import tech.tablesaw.api.Table;
  *
  * <pre>{@code
  * Claims claims = Claims.forNotebook("01-fashion-mnist");
- * claims.atLeast("MLP test accuracy", mlpAccuracy, 0.85);
+ * claims.atLeast("MLP test accuracy", mlpAccuracy, 0.85).paper("0.871 (MLPClassifier, benchmark of §3)");
  * claims.greaterThan("CNN beats MLP", cnnAccuracy, mlpAccuracy, 0.0);
  * claims.table();   // shown as HTML in the notebook
  * }</pre>
@@ -31,8 +31,9 @@ import tech.tablesaw.api.Table;
  * Each check computes whether the claim holds, and (re)writes {@code <Repro.buildDir()>/claims/<notebook>.json}:
  *
  * <pre>{@code
- * {"notebook": "01-fashion-mnist", "scale": "full",
- *  "claims": [{"name": "MLP test accuracy", "observed": 0.871, "expected": "≥ 0.85", "holds": true}]}
+ * {"notebook": "01-fashion-mnist", "scale": "full", "seed": 42,
+ *  "claims": [{"name": "MLP test accuracy", "observed": 0.871, "expected": "≥ 0.85", "holds": true,
+ *              "paper": "0.871 (MLPClassifier, benchmark of §3)"}]}
  * }</pre>
  *
  * Checking a name again replaces its earlier result, so re-running a cell does not duplicate it. Creating the
@@ -46,21 +47,66 @@ public final class Claims {
 
     private final String notebook;
     private final Repro.Scale scale;
+    private final long seed;
     private final Path file;
     private final Map<String, Claim> claims = new LinkedHashMap<>();
 
-    private Claims(String notebook, Repro.Scale scale, Path directory) {
+    /** A claim just checked, to which the paper's own figure can be added. */
+    public final class Recorded {
+        private final String name;
+
+        private Recorded(String name) {
+            this.name = name;
+        }
+
+        /**
+         * Puts the paper's own figure for the claimed quantity beside ours, in the notebook's claims table, the
+         * claims file and the run summary.
+         *
+         * @param figure the value with its setting and where the paper reports it, e.g.
+         *     {@code "0.2 % of parameters at 1B (§4)"}
+         * @return this
+         * @throws IllegalArgumentException if {@code figure} is blank
+         */
+        public Recorded paper(String figure) {
+            if (figure == null || figure.isBlank()) {
+                throw new IllegalArgumentException("claim '" + name + "': give the paper's figure with its setting,"
+                        + " e.g. \"0.871 (MLP, Table 3)\", or leave .paper(...) out when the paper has none");
+            }
+            claims.put(name, claims.get(name).withPaper(figure));
+            write();
+            return this;
+        }
+
+        /** @return whether the claim holds */
+        public boolean holds() {
+            return claim().holds();
+        }
+
+        /** @return the claim as recorded */
+        public Claim claim() {
+            return claims.get(name);
+        }
+
+        @Override
+        public String toString() {
+            return claim().toString();
+        }
+    }
+
+    private Claims(String notebook, Repro.Scale scale, long seed, Path directory) {
         if (notebook == null || notebook.isBlank() || notebook.contains("/") || notebook.contains("\\")) {
             throw new IllegalArgumentException("name the notebook without folder or extension, e.g. \"01-fashion-mnist\"; got " + notebook);
         }
         this.notebook = notebook;
         this.scale = scale;
+        this.seed = seed;
         this.file = directory.resolve(notebook + ".json");
         write();
     }
 
     /**
-     * Starts the claims of a notebook at the current {@link Repro#scale()}, written under
+     * Starts the claims of a notebook at the current {@link Repro#scale()} and {@link Repro#seed()}, written under
      * {@code Repro.buildDir()/claims/}.
      *
      * @param notebook notebook file name without extension, e.g. {@code "01-fashion-mnist"}
@@ -69,19 +115,20 @@ public final class Claims {
      * @throws UncheckedIOException if the claims folder cannot be written
      */
     public static Claims forNotebook(String notebook) {
-        return new Claims(notebook, Repro.scale(), Repro.buildDir().resolve("claims"));
+        return new Claims(notebook, Repro.scale(), Repro.seed(), Repro.buildDir().resolve("claims"));
     }
 
     /**
-     * As {@link #forNotebook(String)} with an explicit folder and scale (for tests and scripts).
+     * As {@link #forNotebook(String)} with an explicit folder, scale and seed (for tests and scripts).
      *
      * @param notebook notebook name without extension
      * @param scale the scale the numbers were computed at
+     * @param seed the seed they were computed at
      * @param directory folder of the claims files
      * @return an empty claims list
      */
-    public static Claims forNotebook(String notebook, Repro.Scale scale, Path directory) {
-        return new Claims(notebook, scale, directory);
+    public static Claims forNotebook(String notebook, Repro.Scale scale, long seed, Path directory) {
+        return new Claims(notebook, scale, seed, directory);
     }
 
     /**
@@ -94,7 +141,7 @@ public final class Claims {
      * @return the recorded claim
      * @throws IllegalArgumentException if {@code observed} is neither a number nor a string
      */
-    public Claim check(String name, Object observed, String expected, boolean holds) {
+    public Recorded check(String name, Object observed, String expected, boolean holds) {
         Object value;
         if (observed instanceof Number number) {
             double d = number.doubleValue();
@@ -105,24 +152,23 @@ public final class Claims {
             throw new IllegalArgumentException("claim '" + name + "': observed must be a number or a string; got "
                     + (observed == null ? "null" : observed.getClass().getSimpleName()));
         }
-        Claim claim = new Claim(name, value, expected, holds);
-        claims.put(name, claim);
+        claims.put(name, new Claim(name, value, expected, holds, null));
         write();
-        return claim;
+        return new Recorded(name);
     }
 
     /** Claims {@code observed ≥ threshold} (false for NaN). @return the recorded claim */
-    public Claim atLeast(String name, double observed, double threshold) {
+    public Recorded atLeast(String name, double observed, double threshold) {
         return check(name, observed, "≥ " + format(threshold), observed >= threshold);
     }
 
     /** Claims {@code observed ≤ threshold} (false for NaN). @return the recorded claim */
-    public Claim atMost(String name, double observed, double threshold) {
+    public Recorded atMost(String name, double observed, double threshold) {
         return check(name, observed, "≤ " + format(threshold), observed <= threshold);
     }
 
     /** Claims {@code low ≤ observed ≤ high} (false for NaN). @return the recorded claim */
-    public Claim between(String name, double observed, double low, double high) {
+    public Recorded between(String name, double observed, double low, double high) {
         if (low > high) {
             throw new IllegalArgumentException("claim '" + name + "': interval [" + low + ", " + high + "] is empty");
         }
@@ -139,7 +185,7 @@ public final class Claims {
      * @param margin required excess, ≥ 0 (0 for a plain comparison)
      * @return the recorded claim
      */
-    public Claim greaterThan(String name, double a, double b, double margin) {
+    public Recorded greaterThan(String name, double a, double b, double margin) {
         return check(name, a - b, "> " + format(margin) + " (" + format(a) + " vs " + format(b) + ")", a - b > margin);
     }
 
@@ -158,16 +204,20 @@ public final class Claims {
         return file;
     }
 
-    /** @return columns {@code claim}, {@code observed}, {@code expected}, {@code holds}, for display */
+    /**
+     * @return columns {@code claim}, {@code observed}, {@code expected}, {@code holds} and {@code paper} (the
+     *     paper's figure, empty where it gives none), for display
+     */
     public Table table() {
-        Table table = Table.create("claims of " + notebook + " (" + scale.label() + " scale)",
+        Table table = Table.create("claims of " + notebook + " (" + scale.label() + " scale, seed " + seed + ")",
                 StringColumn.create("claim"), StringColumn.create("observed"), StringColumn.create("expected"),
-                BooleanColumn.create("holds"));
+                BooleanColumn.create("holds"), StringColumn.create("paper"));
         for (Claim c : claims.values()) {
             table.stringColumn("claim").append(c.name());
-            table.stringColumn("observed").append(format(c.observed()));
+            table.stringColumn("observed").append(c.observedText());
             table.stringColumn("expected").append(c.expected());
             table.booleanColumn("holds").append(c.holds());
+            table.stringColumn("paper").append(c.paper() == null ? "" : c.paper());
         }
         return table;
     }
@@ -177,14 +227,9 @@ public final class Claims {
         return table().printAll();
     }
 
-    /** Shortest plain decimal for a number (4 significant digits for long fractions); strings unchanged. */
+    /** Numbers in {@link Format#number}; strings unchanged. */
     static String format(Object value) {
-        if (value instanceof Double d && Double.isFinite(d)) {
-            BigDecimal exact = BigDecimal.valueOf(d);
-            BigDecimal shown = exact.scale() > 4 && Math.abs(d) < 1e4 ? exact.round(new java.math.MathContext(4)) : exact;
-            return shown.stripTrailingZeros().toPlainString();
-        }
-        return String.valueOf(value);
+        return value instanceof Double d ? Format.number(d) : String.valueOf(value);
     }
 
     private static String format(double d) {
@@ -195,6 +240,7 @@ public final class Claims {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("notebook", notebook);
         json.put("scale", scale.label());
+        json.put("seed", seed);
         json.put("claims", new ArrayList<>(claims.values()));
         try {
             Files.createDirectories(file.getParent());

@@ -11,7 +11,7 @@ import tech.tablesaw.api.Table;
 
 /**
  * How toolkit objects appear in a notebook; registered by the toolkit's kernel extension
- * ({@code org.repro4j.ReproExtension}), so the same jar renders the same way in the repro4j kernel and in upstream
+ * ({@link ReproExtension}), so the same jar renders the same way in the repro4j kernel and in upstream
  * JJava:
  * <ul>
  *   <li>XChart charts ({@code XYChart}, {@code CategoryChart}, {@code HeatMapChart}, ...) as {@code image/png};</li>

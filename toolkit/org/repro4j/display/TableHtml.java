@@ -1,12 +1,17 @@
 package org.repro4j.display;
 
+import org.repro4j.Format;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.FloatColumn;
+import tech.tablesaw.api.NumberColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 /**
  * Writes a Tablesaw {@link Table} as a small HTML table for the notebook: a caption with the table's name and
  * size, the column names, and at most {@value #MAX_ROWS} rows (the first half and the last half of them when
- * the table is longer, with a note saying how many rows are hidden).
+ * the table is longer, with a note saying how many rows are hidden). Double and float cells are written with
+ * {@link Format#number}.
  */
 public final class TableHtml {
 
@@ -55,10 +60,18 @@ public final class TableHtml {
         for (int row = from; row < to; row++) {
             html.append("<tr>");
             for (Column<?> column : table.columns()) {
-                html.append("<td>").append(escape(column.getString(row))).append("</td>");
+                html.append("<td>").append(escape(cell(column, row))).append("</td>");
             }
             html.append("</tr>\n");
         }
+    }
+
+    /** Fractional numbers in repro4j's {@link Format#number} (4 significant digits), so tables need no rounding. */
+    private static String cell(Column<?> column, int row) {
+        if ((column instanceof DoubleColumn || column instanceof FloatColumn) && !column.isMissing(row)) {
+            return Format.number(((NumberColumn<?, ?>) column).getDouble(row));
+        }
+        return column.getString(row);
     }
 
     private static String escape(String text) {

@@ -3,9 +3,12 @@ package org.repro4j.train;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -148,6 +151,34 @@ public final class ModelCache {
                     + "ModelCache.sha256(trainingTokens), got '" + trainingDataHash + "'");
         }
         Objects.requireNonNull(config, "config");
+        // Notebooks run side by side (./repro run -j 2) may ask for the same entry: one trains, the other waits
+        // and loads, instead of both writing the same folder.
+        Path lockFile = dir.resolveSibling(key + ".lock");
+        synchronized (ModelCache.class) {
+            try {
+                Files.createDirectories(dir.getParent());
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE); FileLock lock = lockOrWait(channel, key)) {
+                    return getOrTrainLocked(key, dir, config, trainingDataHash, train, format);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock the model cache entry " + lockFile + ": "
+                        + e.getMessage() + " (is " + dir.getParent() + " writable?)", e);
+            }
+        }
+    }
+
+    private static FileLock lockOrWait(FileChannel channel, String key) throws IOException {
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            System.out.println("ModelCache: another process is training '" + key + "'; waiting for it");
+            lock = channel.lock();
+        }
+        return lock;
+    }
+
+    private static <C, M> M getOrTrainLocked(String key, Path dir, C config, String trainingDataHash,
+            Function<C, M> train, Format<C, M> format) {
         String stamp = trainingDataHash + " (training code v" + TRAINING_CODE_VERSION + ")";
         if (Files.isDirectory(dir)) {
             Loaded<M> cached = tryLoad(dir, config, stamp, format);

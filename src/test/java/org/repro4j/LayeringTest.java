@@ -18,12 +18,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.repro4j.display.ReproExtension;
 
 /**
  * The package rules of the toolkit, read from the sources' import lines and fully qualified names:
  * <ul>
+ *   <li>the root package {@code org.repro4j} (settings, number format, stopwatch) imports no toolkit package;</li>
  *   <li>foundation packages ({@code display}, {@code plot}, {@code claims}, {@code engine}) import no other toolkit
- *       package, except the settings class {@code org.repro4j.Repro};</li>
+ *       package but the root;</li>
  *   <li>generic packages never import a paper package ({@code org.repro4j.papers.*});</li>
  *   <li>paper packages never import each other;</li>
  *   <li>the kernel ({@code org.repro4j.kernel.*}) imports nothing of the toolkit, and nothing imports the kernel;</li>
@@ -36,6 +38,7 @@ class LayeringTest {
     private static final Path SOURCES = Path.of("toolkit");
     private static final Set<String> FOUNDATION = Set.of("org.repro4j.display", "org.repro4j.plot",
             "org.repro4j.claims", "org.repro4j.engine");
+    private static final String ROOT = "org.repro4j";
     private static final String KERNEL = "org.repro4j.kernel";
     private static final String PAPERS = "org.repro4j.papers.";
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
@@ -52,9 +55,14 @@ class LayeringTest {
     private static final List<Use> USES = readUses();
 
     @Test
-    void foundationPackagesImportNoOtherToolkitPackage() {
-        List<Use> bad = USES.stream().filter(u -> FOUNDATION.contains(u.from()))
-                .filter(u -> !(u.to().equals("org.repro4j") && u.type().equals("Repro"))).toList();
+    void theRootPackageImportsNoToolkitPackage() {
+        List<Use> bad = USES.stream().filter(u -> u.from().equals(ROOT)).toList();
+        assertEquals(List.of(), bad);
+    }
+
+    @Test
+    void foundationPackagesImportNoOtherToolkitPackageButTheRoot() {
+        List<Use> bad = USES.stream().filter(u -> FOUNDATION.contains(u.from()) && !u.to().equals(ROOT)).toList();
         assertEquals(List.of(), bad);
     }
 

@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +28,7 @@ class ClaimsTest {
 
     @Test
     void checksComputeWhetherTheyHoldAndWriteTheSchema() throws IOException {
-        Claims claims = Claims.forNotebook("01-fashion-mnist", Repro.Scale.FULL, dir);
+        Claims claims = Claims.forNotebook("01-fashion-mnist", Repro.Scale.FULL, 7, dir);
         assertTrue(claims.atLeast("MLP test accuracy", 0.8712, 0.85).holds());
         assertFalse(claims.atMost("ECE", 0.2, 0.1).holds());
         assertTrue(claims.between("loss", 0.5, 0.4, 0.6).holds());
@@ -42,6 +39,7 @@ class ClaimsTest {
         JsonObject json = read("01-fashion-mnist");
         assertEquals("01-fashion-mnist", json.get("notebook").getAsString());
         assertEquals("full", json.get("scale").getAsString());
+        assertEquals(7, json.get("seed").getAsLong());
         JsonArray list = json.getAsJsonArray("claims");
         assertEquals(6, list.size());
         JsonObject first = list.get(0).getAsJsonObject();
@@ -56,7 +54,7 @@ class ClaimsTest {
 
     @Test
     void recheckingANameReplacesItSoRerunningACellDoesNotDuplicate() throws IOException {
-        Claims claims = Claims.forNotebook("nb", Repro.Scale.SMOKE, dir);
+        Claims claims = Claims.forNotebook("nb", Repro.Scale.SMOKE, 42, dir);
         claims.atLeast("accuracy", 0.5, 0.85);
         claims.atLeast("accuracy", 0.9, 0.85);
         assertEquals(1, read("nb").getAsJsonArray("claims").size());
@@ -66,10 +64,10 @@ class ClaimsTest {
 
     @Test
     void aNewRunStartsFromAnEmptyFileAndNanNeverHolds() throws IOException {
-        Claims.forNotebook("nb", Repro.Scale.FULL, dir).atLeast("old", 1, 0);
-        Claims claims = Claims.forNotebook("nb", Repro.Scale.FULL, dir);
+        Claims.forNotebook("nb", Repro.Scale.FULL, 42, dir).atLeast("old", 1, 0);
+        Claims claims = Claims.forNotebook("nb", Repro.Scale.FULL, 42, dir);
         assertEquals(0, read("nb").getAsJsonArray("claims").size());
-        Claim nan = claims.atLeast("accuracy", Double.NaN, 0.85);
+        Claims.Recorded nan = claims.atLeast("accuracy", Double.NaN, 0.85);
         assertFalse(nan.holds());
         assertEquals("NaN", read("nb").getAsJsonArray("claims").get(0).getAsJsonObject().get("observed").getAsString());
         assertEquals("✗ accuracy = NaN (expected ≥ 0.85)", nan.toString());
@@ -77,59 +75,32 @@ class ClaimsTest {
 
     @Test
     void theTableShowsOneRowPerClaim() {
-        Claims claims = Claims.forNotebook("nb", Repro.Scale.FULL, dir);
+        Claims claims = Claims.forNotebook("nb", Repro.Scale.FULL, 42, dir);
         claims.atLeast("accuracy", 0.912345, 0.85);
         Table table = claims.table();
-        assertEquals(List.of("claim", "observed", "expected", "holds"), table.columnNames());
+        assertEquals(List.of("claim", "observed", "expected", "holds", "paper"), table.columnNames());
         assertEquals("0.9123", table.stringColumn("observed").get(0));
         assertTrue(table.booleanColumn("holds").get(0));
     }
 
     @Test
     void badArgumentsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> Claims.forNotebook("notebooks/01", Repro.Scale.FULL, dir));
-        Claims claims = Claims.forNotebook("nb", Repro.Scale.FULL, dir);
+        assertThrows(IllegalArgumentException.class, () -> Claims.forNotebook("notebooks/01", Repro.Scale.FULL, 42, dir));
+        Claims claims = Claims.forNotebook("nb", Repro.Scale.FULL, 42, dir);
         assertThrows(IllegalArgumentException.class, () -> claims.check("x", List.of(1), "?", true));
     }
 
-    private int report(List<String> names, StringBuilder output) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int status = ClaimsReport.run(dir, names, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        output.append(bytes.toString(StandardCharsets.UTF_8));
-        return status;
-    }
-
     @Test
-    void theReportFailsOnlyOnFullScaleClaimsThatDoNotHold() {
-        Claims.forNotebook("a", Repro.Scale.SMOKE, dir).atLeast("accuracy", 0.3, 0.85);
-        StringBuilder smoke = new StringBuilder();
-        assertEquals(0, report(List.of("a"), smoke));
-        assertTrue(smoke.toString().contains("smoke: informational"), smoke.toString());
-
-        Claims.forNotebook("b", Repro.Scale.FULL, dir).atLeast("accuracy", 0.3, 0.85);
-        StringBuilder full = new StringBuilder();
-        assertEquals(1, report(List.of("a", "b"), full));
-        assertTrue(full.toString().contains("1 failing at full scale"), full.toString());
-
-        Claims.forNotebook("b", Repro.Scale.FULL, dir).atLeast("accuracy", 0.9, 0.85);
-        assertEquals(0, report(List.of("notebooks/a.ipynb", "b"), new StringBuilder()));
-    }
-
-    @Test
-    void theReportFailsWhenANamedNotebookHasNoClaims() throws IOException {
-        Claims.forNotebook("ran", Repro.Scale.FULL, dir).atLeast("x", 1, 0);
-        StringBuilder missing = new StringBuilder();
-        assertEquals(1, report(List.of("ran", "never-ran"), missing));
-        assertTrue(missing.toString().contains("never-ran: no claims file"), missing.toString());
-
-        Claims.forNotebook("stopped", Repro.Scale.FULL, dir);
-        StringBuilder empty = new StringBuilder();
-        assertEquals(1, report(List.of("stopped"), empty));
-        assertTrue(empty.toString().contains("stopped: no claims recorded"), empty.toString());
-
-        Files.writeString(dir.resolve("broken.json"), "{not json");
-        StringBuilder broken = new StringBuilder();
-        assertEquals(1, report(List.of(), broken));
-        assertTrue(broken.toString().contains("broken.json is not a claims file"), broken.toString());
+    void thePapersFigureStandsBesideOursInTheFileAndTheTable() throws IOException {
+        Claims claims = Claims.forNotebook("nb", Repro.Scale.FULL, 42, dir);
+        claims.atMost("kept fraction", 0.049, 0.10).paper("< 0.2 % of parameters (Pythia 1B, §4)");
+        claims.atLeast("r", 0.95, 0.93);
+        JsonArray list = read("nb").getAsJsonArray("claims");
+        assertEquals("< 0.2 % of parameters (Pythia 1B, §4)", list.get(0).getAsJsonObject().get("paper").getAsString());
+        assertFalse(list.get(1).getAsJsonObject().has("paper"), "no figure, no field");
+        assertEquals("< 0.2 % of parameters (Pythia 1B, §4)", claims.table().stringColumn("paper").get(0));
+        assertEquals("", claims.table().stringColumn("paper").get(1));
+        assertTrue(claims.claims().get(0).toString().endsWith("; paper: < 0.2 % of parameters (Pythia 1B, §4))"));
+        assertThrows(IllegalArgumentException.class, () -> claims.atLeast("x", 1, 0).paper(" "));
     }
 }

@@ -46,4 +46,15 @@ class TableHtmlTest {
         Table table = Table.create("t", StringColumn.create("html", "<script>&\""));
         assertTrue(TableHtml.of(table).contains("<td>&lt;script&gt;&amp;&quot;</td>"));
     }
+
+    @Test
+    void fractionsAreWrittenWithFourSignificantDigitsAndMissingCellsStayEmpty() {
+        Table table = Table.create("bias", tech.tablesaw.api.DoubleColumn.create("bias",
+                new double[] {0.43560912345, 12.5, Double.NaN, 4.183189623012306E-4}));
+        String html = TableHtml.of(table);
+        assertTrue(html.contains("<td>0.4356</td>"), html);
+        assertTrue(html.contains("<td>12.5</td>"), html);
+        assertTrue(html.contains("<td></td>"), html);
+        assertTrue(html.contains("<td>0.0004183</td>"), html);
+    }
 }

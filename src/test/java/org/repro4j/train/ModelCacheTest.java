@@ -151,4 +151,35 @@ class ModelCacheTest {
         assertEquals(64, HASH.length());
         assertNotEquals(HASH, ModelCache.sha256(new int[] {1, 2}));
     }
+
+    @Test
+    void aRequestWhileAnotherProcessHoldsTheEntryWaitsForItThenLoads() throws Exception {
+        getOrTrain(TINY, HASH, new float[1][]);
+        assertEquals(1, trainings.get());
+        Path lockFile = ModelCache.entryDir("tiny-lm").resolveSibling("tiny-lm.lock");
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), lockFile.toString(), "1500")
+                .redirectErrorStream(true).start();
+        assertEquals("locked", new String(holder.getInputStream().readNBytes(6)), "the other process holds the lock");
+        long start = System.nanoTime();
+        String printed = getOrTrain(TINY, HASH, new float[1][]);
+        assertTrue(System.nanoTime() - start > 500_000_000L, "waited for the other process");
+        assertTrue(printed.contains("another process is training 'tiny-lm'; waiting"), printed);
+        assertTrue(printed.contains("loaded 'tiny-lm'"), printed);
+        assertEquals(1, trainings.get(), "loaded, not trained again");
+        assertEquals(0, holder.waitFor());
+    }
+
+    /** A second process that holds a cache entry's lock for a while, as a notebook training that entry would. */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(Path.of(args[0]),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock lock = channel.lock()) {
+                System.out.print("locked");
+                System.out.flush();
+                Thread.sleep(Long.parseLong(args[1]));
+            }
+        }
+    }
 }

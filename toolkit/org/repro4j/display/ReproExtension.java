@@ -1,10 +1,9 @@
-package org.repro4j;
+package org.repro4j.display;
 
 import java.util.List;
 import java.util.stream.Collectors;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
-import org.repro4j.display.ReproRenderers;
 
 /**
  * The toolkit's entry into a Jupyter kernel, found through the {@code org.dflib.jjava.jupyter.Extension} service
