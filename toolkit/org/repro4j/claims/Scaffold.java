@@ -79,7 +79,7 @@ public final class Scaffold {
                 throw new IllegalArgumentException(p + " already exists; pick another name or edit it");
             }
         }
-        write(notebook, notebook(name, pkg, paper));
+        write(notebook, notebook(pkg, paper));
         write(packageInfo, packageInfo(name, pkg, paper));
         write(test, test(name, pkg, className, number));
         return List.of(notebook, packageInfo, test);
@@ -114,26 +114,37 @@ public final class Scaffold {
                 + (p.arxiv() == null ? "" : "; [arXiv:" + p.arxiv() + "](https://arxiv.org/abs/" + p.arxiv() + ")");
     }
 
-    static String notebook(String name, String pkg, NotebookInfo.Paper paper) {
+    static String notebook(String pkg, NotebookInfo.Paper paper) {
         JsonArray cells = new JsonArray();
-        cells.add(cell("markdown", "# " + paper.paper() + "\n\n" + citation(paper) + " (catalogue #"
+        cells.add(cell(cells, "markdown", "# " + paper.paper() + "\n\n" + citation(paper) + " (catalogue #"
                 + paper.catalogue() + ", tier " + paper.tier() + ").\n\n"
                 + "What the paper claims, and why it matters, in a few sentences of your own."));
-        cells.add(cell("markdown", "## Settings\n\n`REPRO_SCALE=smoke` runs every step in seconds; the default full "
-                + "scale is the reproduction. Sizes come from the scale, never from constants in later cells."));
-        cells.add(cell("code", "import org.repro4j.papers." + pkg + ".*;\n\n"
+        cells.add(cell(cells, "markdown", """
+                ## Settings
+
+                `REPRO_SCALE=smoke` runs every step in seconds; the default full scale is the reproduction. Sizes
+                come from the scale, never from constants in later cells."""));
+        cells.add(cell(cells, "code", "import org.repro4j.papers." + pkg + ".*;\n\n"
                 + "Stopwatch run = Stopwatch.start();\n"
                 + "Repro.Scale scale = Repro.scale();\n"
                 + "long seed = Repro.seed();\n"
                 + "System.out.printf(\"scale=%s seed=%d%n\", scale.label(), seed);"));
-        cells.add(cell("markdown", "## The mechanism\n\nA short paragraph of why before each block of code, the "
-                + "paper's equations in LaTeX (`$...$`), code small enough to read at a glance, then a picture."));
-        cells.add(cell("markdown", "## Claims\n\nEach claim computed from this run, its threshold from the catalogue "
-                + "or the paper, and the paper's own figure beside ours (`.paper(...)`)."));
-        cells.add(cell("code", "System.out.println(\"no claims yet: this reproduction is a skeleton\");"));
-        cells.add(cell("markdown", "## Summary\n\nWhat reproduced, what did not (and why), and what the toy scale "
-                + "cannot show."));
-        cells.add(cell("code", "run"));
+        cells.add(cell(cells, "markdown", """
+                ## The mechanism
+
+                A short paragraph of why before each block of code, the paper's equations in LaTeX (`$...$`), code
+                small enough to read at a glance, then a picture."""));
+        cells.add(cell(cells, "markdown", """
+                ## Claims
+
+                Each claim computed from this run, its threshold from the catalogue or the paper, and the paper's own
+                figure beside ours (`.paper(...)`)."""));
+        cells.add(cell(cells, "code", "System.out.println(\"no claims yet: this reproduction is a skeleton\");"));
+        cells.add(cell(cells, "markdown", """
+                ## Summary
+
+                What reproduced, what did not (and why), and what the toy scale cannot show."""));
+        cells.add(cell(cells, "code", "run"));
         JsonObject nb = new JsonObject();
         nb.add("cells", cells);
         JsonObject metadata = new JsonObject();
@@ -151,12 +162,16 @@ public final class Scaffold {
         nb.add("metadata", metadata);
         nb.addProperty("nbformat", 4);
         nb.addProperty("nbformat_minor", 5);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(nb) + "\n";
+        // nulls kept: nbformat requires "execution_count": null in a code cell that has not run
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(nb)
+                + "\n";
     }
 
-    private static JsonObject cell(String type, String source) {
+    /** A cell of nbformat 4.5, its id numbered by its position among {@code earlier}. */
+    private static JsonObject cell(JsonArray earlier, String type, String source) {
         JsonObject cell = new JsonObject();
         cell.addProperty("cell_type", type);
+        cell.addProperty("id", String.format(Locale.ROOT, "cell-%02d", earlier.size()));
         cell.add("metadata", new JsonObject());
         JsonArray lines = new JsonArray();
         String[] split = source.split("\n", -1);
