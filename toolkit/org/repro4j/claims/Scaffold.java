@@ -16,8 +16,10 @@ import java.util.stream.Collectors;
 /**
  * Starts a new reproduction so that every one comes out alike: the notebook {@code notebooks/NN-name.ipynb} with the
  * paper in its metadata and the house outline (citation, settings, mechanism, claims, summary, cost), the paper
- * package {@code org.repro4j.papers.<name>} with its {@code package-info.java}, and a test class. The skeleton runs
- * top to bottom as it is; its claims cell says it has no claims yet.
+ * package {@code org.repro4j.papers.<name>} with its {@code package-info.java} and the class that will hold the
+ * paper's mechanism (named after the reproduction, empty until written: a package needs a class for the notebook's
+ * import to compile), and a test class. The skeleton runs top to bottom as it is; its claims cell says it has no
+ * claims yet.
  *
  * <p>Command line ({@code ./repro new}): {@code Scaffold <repo> NN-name --catalogue N --authors "A, B" --venue V
  * --year Y [--arxiv ID]}; the title and tier come from {@code notebooks/catalogue.tsv}.
@@ -73,16 +75,18 @@ public final class Scaffold {
                 .map(w -> w.substring(0, 1).toUpperCase(Locale.ROOT) + w.substring(1)).collect(Collectors.joining());
         Path notebook = repo.resolve("notebooks/" + name + ".ipynb");
         Path packageInfo = repo.resolve("toolkit/org/repro4j/papers/" + pkg + "/package-info.java");
+        Path mechanism = repo.resolve("toolkit/org/repro4j/papers/" + pkg + "/" + className + ".java");
         Path test = repo.resolve("src/test/java/org/repro4j/papers/" + pkg + "/" + className + "NotebookTest.java");
-        for (Path p : List.of(notebook, packageInfo, test)) {
+        for (Path p : List.of(notebook, packageInfo, mechanism, test)) {
             if (Files.exists(p)) {
                 throw new IllegalArgumentException(p + " already exists; pick another name or edit it");
             }
         }
         write(notebook, notebook(pkg, paper));
         write(packageInfo, packageInfo(name, pkg, paper));
+        write(mechanism, mechanism(name, pkg, className, paper));
         write(test, test(name, pkg, className, number));
-        return List.of(notebook, packageInfo, test);
+        return List.of(notebook, packageInfo, mechanism, test);
     }
 
     private static Map<String, String> options(String[] args) {
@@ -192,6 +196,21 @@ public final class Scaffold {
                 + ".ipynb}.\n *\n * <p>The paper's mechanism in two sentences, then the classes of this package, one line"
                 + " each,\n * and the toy design: what was scaled down, and why.\n */\npackage org.repro4j.papers."
                 + pkg + ";\n";
+    }
+
+    private static String mechanism(String name, String pkg, String className, NotebookInfo.Paper p) {
+        return """
+                package org.repro4j.papers.%s;
+
+                /**
+                 * The mechanism of %s (%s, %s %d): what it computes, with shapes, units and the paper's equation
+                 * numbers. Used by {@code notebooks/%s.ipynb}.
+                 */
+                public final class %s {
+
+                    private %s() {}
+                }
+                """.formatted(pkg, p.paper(), p.authors(), p.venue(), p.year(), name, className, className);
     }
 
     private static String test(String name, String pkg, String className, int number) {

@@ -30,6 +30,7 @@ class ScaffoldTest {
                 "--venue", "ICLR Workshop", "--year", "2018", "--arxiv", "1710.01878");
         assertEquals(List.of(repo.resolve("notebooks/13-gradual-pruning.ipynb"),
                 repo.resolve("toolkit/org/repro4j/papers/gradualpruning/package-info.java"),
+                repo.resolve("toolkit/org/repro4j/papers/gradualpruning/GradualPruning.java"),
                 repo.resolve("src/test/java/org/repro4j/papers/gradualpruning/GradualPruningNotebookTest.java")),
                 written);
         NotebookInfo nb = NotebookInfo.read(written.get(0));
@@ -40,7 +41,8 @@ class ScaffoldTest {
         assertTrue(nb.codeCells().get(0).startsWith("import org.repro4j.papers.gradualpruning.*;"));
         assertTrue(!nb.checksClaims(), "a skeleton has no claims yet");
         assertTrue(Files.readString(written.get(1)).contains("Notebook: {@code notebooks/13-gradual-pruning.ipynb}"));
-        assertTrue(Files.readString(written.get(2)).contains("class GradualPruningNotebookTest"));
+        assertTrue(Files.readString(written.get(2)).contains("public final class GradualPruning {"));
+        assertTrue(Files.readString(written.get(3)).contains("class GradualPruningNotebookTest"));
     }
 
     @Test
