@@ -183,7 +183,8 @@ public final class TalkingHeads {
     /**
      * @param channels pairs, e.g. the first few of {@link #channels}
      * @return one row per pair: {@code kind}, {@code writer} (e.g. {@code L0H2}), {@code reader}, {@code whole CS},
-     *     {@code best component}, {@code component CS}, {@code component / whole}
+     *     {@code best component}, {@code component CS}, {@code component / whole}; scores keep their full value
+     *     (the notebook shows them with 4 significant digits)
      */
     public static Table table(List<Channel> channels) {
         Table table = Table.create("writer/reader channels", StringColumn.create("kind"), StringColumn.create("writer"),
@@ -193,16 +194,12 @@ public final class TalkingHeads {
             table.stringColumn("kind").append(c.kind().name());
             table.stringColumn("writer").append("L" + c.upLayer() + "H" + c.upHead());
             table.stringColumn("reader").append("L" + c.downLayer() + "H" + c.downHead());
-            table.doubleColumn("whole CS").append(round(c.wholeScore()));
+            table.doubleColumn("whole CS").append(c.wholeScore());
             table.intColumn("best component").append(c.bestComponent());
-            table.doubleColumn("component CS").append(round(c.bestComponentScore()));
-            table.doubleColumn("component / whole").append(round(c.ratio()));
+            table.doubleColumn("component CS").append(c.bestComponentScore());
+            table.doubleColumn("component / whole").append(c.ratio());
         }
         return table;
-    }
-
-    private static double round(double x) {
-        return Math.round(x * 1000) / 1000.0;
     }
 
     /**
