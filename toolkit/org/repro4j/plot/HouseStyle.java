@@ -59,6 +59,11 @@ public final class HouseStyle {
         s.setLegendFont(TICKS);
         s.setSeriesColors(PALETTE);
         s.setAntiAlias(true);
+        if (s instanceof AxesChartStyler axes && !(s instanceof HeatMapStyler)) {
+            // below the plot: the plot keeps its width and a long title is never pushed off the left edge
+            axes.setLegendPosition(Styler.LegendPosition.OutsideS);
+            axes.setLegendLayout(Styler.LegendLayout.Vertical);
+        }
         if (s instanceof AxesChartStyler axes) {
             axes.setAxisTitleFont(AXIS_TITLE);
             axes.setAxisTickLabelsFont(TICKS);
@@ -66,7 +71,7 @@ public final class HouseStyle {
             axes.setPlotGridLinesColor(GRID);
             axes.setPlotGridLinesStroke(new BasicStroke(1f));
             axes.setAxisTicksLineVisible(true);
-            // labels at least ~90 px apart, so long numbers ("12,000") never run together
+            // tick labels at least ~90 px apart, so long numbers ("12,000") never run together
             axes.setXAxisTickMarkSpacingHint(90);
             axes.setYAxisTickMarkSpacingHint(50);
             axes.setXAxisMaxLabelCount(12);
