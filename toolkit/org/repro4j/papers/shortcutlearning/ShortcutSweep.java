@@ -173,8 +173,8 @@ public final class ShortcutSweep {
 
         /**
          * A wide summary for reading: one row per model and setting other than α_s, in the order run, and one
-         * column per shortcut amplitude α_s, each cell the mean over the seeds at {@code step} rounded to 3
-         * decimals (empty where that amplitude was not run).
+         * column per shortcut amplitude α_s, each cell the mean over the seeds at {@code step} (empty where
+         * that amplitude was not run; notebooks show it with 4 significant digits).
          *
          * @param column e.g. {@code "bias"}
          * @param step a checkpoint step
@@ -204,8 +204,7 @@ public final class ShortcutSweep {
                     double[] values = matching(column, model, new Setting(
                             new Feature(shortcut.predictivity(), a, shortcut.nesting()), setting.core()), step);
                     double mean = Arrays.stream(values).average().orElse(Double.NaN);
-                    wide.doubleColumn("alpha_s = " + plain(a))
-                            .append(Double.isNaN(mean) ? mean : Math.round(1000 * mean) / 1000.0);
+                    wide.doubleColumn("alpha_s = " + plain(a)).append(mean);
                 }
             }
             return wide;
