@@ -28,5 +28,13 @@
  * and the mask collapses to empty), and ridge maps from a layer to the input tokens recover the token perfectly at
  * d_model 64, so the residual-stream turn is measured with linear CKA instead. The prototype's subnetwork kept
  * 4.9 % of the weights (paper: under 0.2 % at 1B parameters), 17 % of layer 0's MLP-in.
+ *
+ * <p><b>Claims.</b> The notebook's thresholds are set for this toy, not taken from the paper: a 64-wide model cannot
+ * be as sparse as a 1B one (a bigram map over 1000 tokens needs some thousands of weights whatever the model size),
+ * so the kept fraction must stay at most 10 %. The comparison with a random subnetwork of the same size is measured
+ * as the share of a gap rather than as a margin in bits: every subnetwork keeps the embedding → unembedding path
+ * (the paper never masks embeddings), which alone scores about 5.95 bits against the bigram table's 5.10 (seed 42),
+ * so the bits between a bigram-imitating and a random subnetwork are capped by those 0.85 bits. The claim asks
+ * the bigram subnetwork to close at least 75 % of the path-to-table gap and the random one at most 25 %.
  */
 package org.repro4j.papers.bigramsubnetworks;
