@@ -104,7 +104,8 @@ import org.repro4j.models.WeightTransforms;
  * <p><b>Effective weights.</b> Masks and weight edits (bigram subnetworks, talking-heads channel edits) are set
  * per parameter with {@link #setWeightTransform}: the forward pass reads every parameter through its transform,
  * so gradients flow to whatever arrays the transform uses. {@link #maskableParameterNames()} lists the weight
- * matrices inside the blocks.
+ * matrices inside the blocks, and {@link #layout} reads each as the {@code [out, in]} map the pruning criteria
+ * rank ({@link Maskable}).
  *
  * <p><b>Memory.</b> The model owns an {@link NDManager} holding its parameters; {@link #close()} frees it. Every
  * array a forward pass creates belongs to the manager of its input tokens, so run steps in a sub-manager.
