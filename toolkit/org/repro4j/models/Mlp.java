@@ -7,6 +7,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.repro4j.hooks.HookPoint;
 
 /**
@@ -20,6 +21,11 @@ import org.repro4j.hooks.HookPoint;
  * {@code hook_input} {@code [batch, inputDim]}; for each hidden layer i: {@code layers.i.hook_pre} (pre-activation)
  * and {@code layers.i.hook_post} (after the activation), both {@code [batch, width]}; {@code hook_logits}
  * {@code [batch, outputs]}.
+ *
+ * <p>Parameters ({@link Maskable} names, PyTorch's {@code [out, in]} order): {@code layers.i.linear.weight}
+ * {@code [width, in]} and {@code layers.i.linear.bias} {@code [width]} for each hidden layer, then
+ * {@code readout.weight} {@code [outputs, in]} and {@code readout.bias}; the weights are maskable, each reading the
+ * hook point before it ({@code hook_input} or {@code layers.(i−1).hook_post}).
  *
  * <pre>{@code
  * Mlp mlp = new Mlp(784, 2, 256, 10, Nonlinearity.RELU).initialize(manager, Repro.seed());
@@ -60,17 +66,19 @@ public final class Mlp extends HookedSequential {
         this.inputDim = inputDim;
         append("flatten", LambdaBlock.singleton(this::flatten, "flatten"));
         append("hook_input", new HookPoint("hook_input"));
+        String input = "hook_input";
         for (int i = 0; i < depth; i++) {
             Linear linear = Linear.builder().setUnits(width).build();
             linears.add(linear);
-            append("layers." + i + ".linear", linear);
+            appendWeighted("layers." + i + ".linear", linear, readerOf(input));
             append("layers." + i + ".hook_pre", new HookPoint("layers." + i + ".hook_pre"));
             append("layers." + i + ".activation", LambdaBlock.singleton(activation::apply, activation.name()));
             append("layers." + i + ".hook_post", new HookPoint("layers." + i + ".hook_post"));
+            input = "layers." + i + ".hook_post";
         }
         Linear readout = Linear.builder().setUnits(outputs).build();
         linears.add(readout);
-        append("readout", readout);
+        appendWeighted("readout", readout, readerOf(input));
         append("hook_logits", new HookPoint("hook_logits"));
     }
 
@@ -92,6 +100,11 @@ public final class Mlp extends HookedSequential {
      */
     public List<Linear> linears() {
         return List.copyOf(linears);
+    }
+
+    /** A {@code Linear.weight [out, in]} reading the activation at {@code hook}. */
+    private static Function<Shape, WeightLayout> readerOf(String hook) {
+        return shape -> WeightLayout.matrix(shape, new int[] {0}, hook);
     }
 
     @Override

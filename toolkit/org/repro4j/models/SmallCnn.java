@@ -24,6 +24,12 @@ import org.repro4j.hooks.HookPoint;
  * {@code layers.i.hook_pre} (after conv and batch norm), {@code layers.i.hook_post} (after ReLU), both
  * {@code [batch, c_i, s, s]}, and {@code layers.i.hook_pool} {@code [batch, c_i, s/2, s/2]}; {@code hook_logits}
  * {@code [batch, classes]}. Weights start with {@link Init#PYTORCH} unless another {@link Init} is given.
+ *
+ * <p>Parameters ({@link Maskable} names): per stage i {@code layers.i.conv.weight} {@code [c_i, c_(i−1), 3, 3]} and
+ * {@code layers.i.conv.bias} {@code [c_i]}; with batch norm {@code layers.i.norm.gamma}, {@code .beta},
+ * {@code .runningMean}, {@code .runningVar} {@code [c_i]}; then {@code readout.weight} {@code [classes, features]}
+ * and {@code readout.bias}. The conv kernels and the read-out weight are maskable; a kernel reads
+ * {@code hook_input} or {@code layers.(i−1).hook_pool}, the read-out the last {@code hook_pool}, flattened.
  */
 public final class SmallCnn extends HookedSequential {
 
@@ -53,10 +59,14 @@ public final class SmallCnn extends HookedSequential {
         }
         append("to_image", LambdaBlock.singleton(x -> x.reshape(x.getShape().get(0), 1, SIDE, SIDE), "to_image"));
         append("hook_input", new HookPoint("hook_input"));
+        String input = "hook_input";
         for (int i = 0; i < channels.length; i++) {
             String layer = "layers." + i;
-            append(layer + ".conv", Conv2d.builder()
-                    .setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(channels[i]).build());
+            String reads = input;
+            long pixels = (long) (SIDE >> i) * (SIDE >> i); // padding 1 keeps the side; each stage's pool halves it
+            appendWeighted(layer + ".conv", Conv2d.builder()
+                    .setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(channels[i]).build(),
+                    shape -> WeightLayout.conv2d(shape, reads, 1, pixels));
             if (batchNorm) {
                 append(layer + ".norm", BatchNorm.builder().build());
             }
@@ -65,9 +75,12 @@ public final class SmallCnn extends HookedSequential {
             append(layer + ".hook_post", new HookPoint(layer + ".hook_post"));
             append(layer + ".pool", Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
             append(layer + ".hook_pool", new HookPoint(layer + ".hook_pool"));
+            input = layer + ".hook_pool";
         }
+        String features = input;
         append("flatten", Blocks.batchFlattenBlock());
-        append("readout", Linear.builder().setUnits(classes).build());
+        appendWeighted("readout", Linear.builder().setUnits(classes).build(),
+                shape -> WeightLayout.matrix(shape, new int[] {0}, features));
         append("hook_logits", new HookPoint("hook_logits"));
     }
 

@@ -1,6 +1,7 @@
 package org.repro4j.pruning;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,26 +12,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.repro4j.analysis.Surprisal;
-import org.repro4j.models.transformer.TinyTransformerLM;
+import org.repro4j.models.Maskable;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * A binary mask over weight matrices, one bit per weight: which weights a subnetwork keeps. Immutable; stored as
- * one {@link BitSet} per matrix in row-major order, so overlaps and shuffle nulls run in plain Java.
+ * A binary mask over named weights of a {@link Maskable} model, one bit per weight: which weights a sparse model or
+ * a subnetwork keeps. Immutable; stored as one {@link BitSet} per parameter in row-major order, so counts, overlaps
+ * and shuffle nulls run in plain Java.
  *
- * <p>Masks of {@link TinyTransformerLM} cover its {@link TinyTransformerLM#maskableParameterNames() maskable}
- * matrices (Chang &amp; Bergen, 2025, "Bigram Subnetworks", arXiv 2504.15471: attention Q, K, V, O and MLP in,
- * out; embeddings, unembedding, LayerNorms and biases are always kept). {@link #applyTo} runs the model with
- * {@code W ⊙ mask}; applying the {@link #complement()} is the paper's ablation ("remove the subnetwork");
- * {@link #shuffled(long)} is its random baseline of equal size (the mask permuted inside each matrix);
- * {@link #overlapTest} is its overlap statistic with a shuffle null.
+ * <p><b>Applying.</b> {@link #applyTo} runs the model with {@code W ⊙ mask} in the forward pass and leaves the
+ * stored weights alone (an ablation, undone by closing the handle). {@link #prune} also sets the removed stored
+ * weights to exactly 0, for training the sparse model: the masked forward pass gives removed weights a zero
+ * gradient, so with optimizer state that starts at zero (every {@code Fit} run starts afresh) SGD, momentum, Adam
+ * and weight decay all leave them at exactly 0, step after step. Pruning during a run, when the optimizer already
+ * holds momentum for newly removed weights, is {@link GradualPruning}'s job: it zeroes them again after each step.
+ *
+ * <p><b>Making masks.</b> {@link #ones}, {@link #zeros}, {@link #above} (thresholded scores), {@link #support}
+ * (the non-zeros of a model), the pruning criteria ({@link MagnitudePruning}, {@link Wanda}, {@link DSnoT}), and
+ * structured edits: {@link #withSlicesRemoved} removes whole rows, columns, neurons, filters or heads.
+ *
+ * <p><b>Subnetworks of TinyTransformerLM</b> (Chang &amp; Bergen, 2025, "Bigram Subnetworks", arXiv 2504.15471):
+ * its masks cover attention Q, K, V, O and MLP in, out; applying the {@link #complement()} is the paper's ablation
+ * ("remove the subnetwork"); {@link #shuffled(long)} is its random baseline of equal size (the mask permuted inside
+ * each matrix); {@link #overlapTest} is its overlap statistic with a shuffle null; {@link #keptFractionByBlock()}
+ * and {@link #keptFractionByHead()} read the transformer's names.
  *
  * <pre>{@code
  * ParamMask bigram = result.mask();
@@ -70,31 +82,82 @@ public final class ParamMask {
     }
 
     /**
-     * @param lm a model
-     * @return the mask that keeps every maskable weight of {@code lm} (the full model)
+     * @param model a model
+     * @return the mask that keeps every {@linkplain Maskable#maskableParameterNames() maskable} weight (the dense
+     *     model)
      */
-    public static ParamMask ones(TinyTransformerLM lm) {
-        return filled(lm, true);
+    public static ParamMask ones(Maskable model) {
+        return filled(model, model.maskableParameterNames(), true);
     }
 
     /**
-     * @param lm a model
-     * @return the mask that keeps no maskable weight (only embeddings, unembedding, LayerNorms and biases remain)
+     * @param model a model
+     * @param names the parameters to cover, any of {@link Maskable#parameterNames()} (e.g. a bias, so that a
+     *     structured mask can remove a whole neuron)
+     * @return the mask that keeps every weight of those parameters
+     * @throws java.util.NoSuchElementException if the model has no such parameter
      */
-    public static ParamMask zeros(TinyTransformerLM lm) {
-        return filled(lm, false);
+    public static ParamMask ones(Maskable model, List<String> names) {
+        return filled(model, names, true);
     }
 
-    private static ParamMask filled(TinyTransformerLM lm, boolean keep) {
+    /**
+     * @param model a model
+     * @return the mask that keeps no maskable weight (for TinyTransformerLM only embeddings, unembedding, LayerNorms
+     *     and biases remain)
+     */
+    public static ParamMask zeros(Maskable model) {
+        return filled(model, model.maskableParameterNames(), false);
+    }
+
+    private static ParamMask filled(Maskable model, List<String> names, boolean keep) {
         Map<String, Matrix> out = new LinkedHashMap<>();
-        for (String name : lm.maskableParameterNames()) {
-            Shape shape = lm.parameter(name).getShape();
+        for (String name : names) {
+            Shape shape = model.parameter(name).getShape();
             int size = Math.toIntExact(shape.size());
             BitSet bits = new BitSet(size);
             bits.set(0, size, keep);
             out.put(name, new Matrix(shape, size, bits));
         }
         return new ParamMask(out);
+    }
+
+    /**
+     * The weights of a model that are not zero as the forward pass sees them (through any transform, so a model
+     * running under {@link #applyTo} shows its mask): e.g. to check that a soup of sparse models kept the sparsity.
+     *
+     * @param model a model
+     * @return the mask keeping exactly its non-zero maskable weights
+     */
+    public static ParamMask support(Maskable model) {
+        Map<String, Matrix> out = new LinkedHashMap<>();
+        for (String name : model.maskableParameterNames()) {
+            float[] values;
+            try (NDManager scope = model.parameter(name).getManager().newSubManager()) {
+                values = model.effectiveWeight(name, scope).toFloatArray();
+            }
+            BitSet bits = new BitSet(values.length);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != 0) {
+                    bits.set(i);
+                }
+            }
+            out.put(name, new Matrix(model.parameter(name).getShape(), values.length, bits));
+        }
+        return new ParamMask(out);
+    }
+
+    /** A mask from kept bits per parameter, for the pruning criteria of this package. */
+    static ParamMask of(Map<String, Shape> shapes, Map<String, BitSet> kept) {
+        Map<String, Matrix> out = new LinkedHashMap<>();
+        shapes.forEach((name, shape) -> out.put(name,
+                new Matrix(shape, Math.toIntExact(shape.size()), (BitSet) kept.get(name).clone())));
+        return new ParamMask(out);
+    }
+
+    /** @return a copy of the kept bits of one parameter, row-major */
+    BitSet bits(String name) {
+        return (BitSet) matrix(name).bits().clone();
     }
 
     /**
@@ -158,6 +221,29 @@ public final class ParamMask {
     public double keptFraction(String name) {
         Matrix m = matrix(name);
         return (double) m.kept() / m.size();
+    }
+
+    /** @return the fraction of covered weights removed, {@code 1 − keptFraction()} */
+    public double sparsity() {
+        return 1 - keptFraction();
+    }
+
+    /**
+     * @param name a masked parameter
+     * @return the fraction of its weights removed
+     * @throws NoSuchElementException if the mask does not cover it
+     */
+    public double sparsity(String name) {
+        return 1 - keptFraction(name);
+    }
+
+    /**
+     * @param name a masked parameter
+     * @return number of its weights kept
+     * @throws NoSuchElementException if the mask does not cover it
+     */
+    public long kept(String name) {
+        return matrix(name).kept();
     }
 
     /**
@@ -235,6 +321,83 @@ public final class ParamMask {
 
     private static double headFraction(Matrix m, int head) {
         return (double) headSlice(m, head).cardinality() / (m.size() / m.shape().get(0));
+    }
+
+    /**
+     * A structured edit: removes whole slices of one parameter along an axis. For a DJL {@code Linear.weight
+     * [out, in]} axis 0 removes output neurons (their incoming weights) and axis 1 input features (a previous
+     * neuron's outgoing weights); for a {@code Conv2d.weight [out, in, kh, kw]} axis 0 removes filters; for
+     * TinyTransformerLM's {@code W_Q, W_K, W_V [H, d, e]} and {@code W_O [H, e, d]} axis 0 removes heads and for
+     * {@code W_in [d, d_mlp]} axis 1 (with {@code W_out} axis 0) MLP neurons. A hidden neuron of an {@link
+     * org.repro4j.models.Mlp} is gone from the function once its row of {@code layers.i.linear.weight} and its column
+     * of the next weight are removed: its bias then reaches nothing.
+     *
+     * @param name a masked parameter
+     * @param axis the axis whose indices name the slices
+     * @param indices the slices to remove, each in {@code [0, shape[axis])}
+     * @return a new mask with those slices removed and everything else as in this mask
+     * @throws NoSuchElementException if the mask does not cover {@code name} (cover a bias with
+     *     {@link #ones(Maskable, List)})
+     * @throws IllegalArgumentException if the axis or an index is out of range
+     */
+    public ParamMask withSlicesRemoved(String name, int axis, int... indices) {
+        Matrix m = matrix(name);
+        long[] geometry = sliceGeometry(name, m.shape(), axis);
+        BitSet bits = (BitSet) m.bits().clone();
+        for (int index : indices) {
+            if (index < 0 || index >= geometry[1]) {
+                throw new IllegalArgumentException("slice " + index + " is outside axis " + axis + " of " + name + " "
+                        + m.shape() + "; valid slices are 0.." + (geometry[1] - 1));
+            }
+            forEachInSlice(geometry, m.size(), index, bits::clear);
+        }
+        Map<String, Matrix> out = new LinkedHashMap<>(matrices);
+        out.put(name, new Matrix(m.shape(), m.size(), bits));
+        return new ParamMask(out);
+    }
+
+    /**
+     * @param name a masked parameter
+     * @param axis an axis of its shape
+     * @return the kept fraction of each slice along {@code axis}, e.g. per filter or per head
+     * @throws NoSuchElementException if the mask does not cover {@code name}
+     * @throws IllegalArgumentException if the axis is out of range
+     */
+    public double[] keptFractionBySlice(String name, int axis) {
+        Matrix m = matrix(name);
+        long[] geometry = sliceGeometry(name, m.shape(), axis);
+        double[] out = new double[(int) geometry[1]];
+        long perSlice = m.size() / geometry[1];
+        for (int index = 0; index < out.length; index++) {
+            long[] kept = {0};
+            forEachInSlice(geometry, m.size(), index, i -> kept[0] += m.bits().get(i) ? 1 : 0);
+            out[index] = (double) kept[0] / perSlice;
+        }
+        return out;
+    }
+
+    /** @return {@code {stride of axis, size of axis}} in the row-major layout of {@code shape} */
+    private static long[] sliceGeometry(String name, Shape shape, int axis) {
+        if (axis < 0 || axis >= shape.dimension()) {
+            throw new IllegalArgumentException("axis " + axis + " does not exist in " + name + " " + shape
+                    + "; its axes are 0.." + (shape.dimension() - 1));
+        }
+        long stride = 1;
+        for (int a = shape.dimension() - 1; a > axis; a--) {
+            stride *= shape.get(a);
+        }
+        return new long[] {stride, shape.get(axis)};
+    }
+
+    /** Visits the flat indices whose index along the axis described by {@code geometry} is {@code index}. */
+    private static void forEachInSlice(long[] geometry, int size, int index, IntConsumer visit) {
+        long stride = geometry[0];
+        long block = stride * geometry[1];
+        for (long start = index * stride; start < size; start += block) {
+            for (long i = start; i < start + stride; i++) {
+                visit.accept((int) i);
+            }
+        }
     }
 
     /** @return the mask keeping exactly the weights this one removes (applied: the ablated model) */
@@ -466,15 +629,39 @@ public final class ParamMask {
         return out;
     }
 
-    /** The handle of a mask applied to a model: closing it restores the model's previous weight transforms. */
+    /**
+     * The handle of a mask applied to a model: closing it restores the model's previous weight transforms (the
+     * stored weights stay as they are: zero where {@link #prune} set them to zero).
+     */
     public static final class Applied implements AutoCloseable {
-        private final TinyTransformerLM lm;
-        private final Map<String, UnaryOperator<NDArray>> previous;
+        private final Maskable model;
+        private final Map<String, UnaryOperator<NDArray>> previous = new LinkedHashMap<>();
+        private final Map<String, NDArray> masks = new LinkedHashMap<>();
+        private final NDManager manager;
         private boolean closed;
 
-        private Applied(TinyTransformerLM lm, Map<String, UnaryOperator<NDArray>> previous) {
-            this.lm = lm;
-            this.previous = previous;
+        private Applied(Maskable model, ParamMask mask) {
+            this.model = model;
+            // one 0/1 array per parameter for the handle's lifetime, instead of one host copy per forward pass
+            this.manager = model.parameter(mask.names().get(0)).getManager().newSubManager();
+            mask.matrices.forEach((name, m) -> {
+                float[] flags = new float[m.size()];
+                m.bits().stream().forEach(i -> flags[i] = 1f);
+                NDArray array = manager.create(flags, m.shape());
+                masks.put(name, array);
+                UnaryOperator<NDArray> before = model.weightTransforms().get(name);
+                previous.put(name, before);
+                model.setWeightTransform(name, w -> (before == null ? w : before.apply(w)).mul(array));
+            });
+        }
+
+        /** Sets the removed stored weights to 0 in place, {@code W ← W ⊙ M}. */
+        void zeroRemoved() {
+            if (closed) {
+                throw new IllegalStateException("this mask was removed from the model; apply it again to prune");
+            }
+            // W ⊙ 0 is −0 for a negative W; adding +0 stores +0, so a pruned weight reads and compares as 0
+            masks.forEach((name, m) -> model.parameter(name).muli(m).addi(0f));
         }
 
         /** Restores the transforms the model had before {@link #applyTo}; idempotent. */
@@ -486,58 +673,80 @@ public final class ParamMask {
             closed = true;
             previous.forEach((name, transform) -> {
                 if (transform == null) {
-                    lm.removeWeightTransform(name);
+                    model.removeWeightTransform(name);
                 } else {
-                    lm.setWeightTransform(name, transform);
+                    model.setWeightTransform(name, transform);
                 }
             });
+            manager.close();
         }
     }
 
     /**
-     * Runs {@code lm} with {@code W ⊙ mask} for every masked matrix until the returned handle is closed. An existing
-     * transform of a matrix is kept and masked after it ({@code W ↦ previous(W) ⊙ mask}).
+     * Runs {@code model} with {@code W ⊙ mask} for every masked parameter until the returned handle is closed. An
+     * existing transform of a parameter is kept and masked after it ({@code W ↦ previous(W) ⊙ mask}).
      *
-     * @param lm the model; its parameter arrays are not changed
+     * @param model the model; its parameter arrays are not changed
      * @return the handle; close it (try-with-resources) to restore the model
-     * @throws IllegalArgumentException if the model lacks a masked parameter or its shape differs
+     * @throws IllegalArgumentException naming the parameter if the model lacks a masked parameter or its shape
+     *     differs from the mask's
      */
-    public Applied applyTo(TinyTransformerLM lm) {
-        for (Map.Entry<String, Matrix> e : matrices.entrySet()) {
-            Shape actual = lm.parameter(e.getKey()).getShape();
-            if (!actual.equals(e.getValue().shape())) {
-                throw new IllegalArgumentException("the mask of " + e.getKey() + " has shape " + e.getValue().shape()
-                        + " but the model's parameter has shape " + actual + "; was the mask made for another model?");
-            }
-        }
-        Map<String, UnaryOperator<NDArray>> previous = new LinkedHashMap<>();
-        matrices.forEach((name, m) -> {
-            UnaryOperator<NDArray> before = lm.weightTransforms().get(name);
-            previous.put(name, before);
-            float[] flags = new float[m.size()];
-            m.bits().stream().forEach(i -> flags[i] = 1f);
-            Shape shape = m.shape();
-            lm.setWeightTransform(name, w -> {
-                NDArray base = before == null ? w : before.apply(w);
-                // created per pass in the pass's manager: 0.6 MB for the toy, and nothing outlives the pass
-                return base.mul(w.getManager().create(flags, shape));
-            });
-        });
-        return new Applied(lm, previous);
+    public Applied applyTo(Maskable model) {
+        requireFits(model);
+        return new Applied(model, this);
+    }
+
+    /**
+     * Prunes {@code model}: sets the removed weights to exactly 0 in place and runs the model with {@code W ⊙ mask}
+     * until the handle is closed, so that training keeps them at 0 (see the class comment). Closing the handle
+     * removes the forward mask; the weights stay pruned.
+     *
+     * <pre>{@code
+     * try (ParamMask.Applied pruned = MagnitudePruning.prune(mlp, 0.9, ComparisonGroup.LAYER).prune(mlp)) {
+     *     Fit.of(mlp).data(x, y, 128).steps(500).run();   // removed weights stay exactly 0
+     * }
+     * }</pre>
+     *
+     * @param model the model, changed in place
+     * @return the handle of the forward mask
+     * @throws IllegalArgumentException as {@link #applyTo}
+     */
+    public Applied prune(Maskable model) {
+        Applied applied = applyTo(model);
+        applied.zeroRemoved();
+        return applied;
     }
 
     /**
      * Runs code on the masked model, then restores it: {@code mask.runWith(lm, () -> Surprisal.bits(lm, eval))}.
      *
-     * @param lm the model
+     * @param model the model
      * @param code what to compute while the mask is applied
      * @param <T> its result type
      * @return its result
      * @throws IllegalArgumentException as {@link #applyTo}
      */
-    public <T> T runWith(TinyTransformerLM lm, Supplier<T> code) {
-        try (Applied applied = applyTo(lm)) {
+    public <T> T runWith(Maskable model, Supplier<T> code) {
+        try (Applied applied = applyTo(model)) {
             return code.get();
+        }
+    }
+
+    /**
+     * @param model a model
+     * @throws IllegalArgumentException naming the first parameter the model lacks or whose shape differs
+     */
+    void requireFits(Maskable model) {
+        for (Map.Entry<String, Matrix> e : matrices.entrySet()) {
+            if (!model.parameterNames().contains(e.getKey())) {
+                throw new IllegalArgumentException("the mask covers '" + e.getKey() + "' but the model has no such "
+                        + "parameter (it has " + model.parameterNames() + "); was the mask made for another model?");
+            }
+            Shape actual = model.parameter(e.getKey()).getShape();
+            if (!actual.equals(e.getValue().shape())) {
+                throw new IllegalArgumentException("the mask of " + e.getKey() + " has shape " + e.getValue().shape()
+                        + " but the model's parameter has shape " + actual + "; was the mask made for another model?");
+            }
         }
     }
 

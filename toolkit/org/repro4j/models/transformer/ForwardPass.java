@@ -5,9 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.repro4j.hooks.HookPoint;
+import org.repro4j.models.WeightTransforms;
 
 /**
  * One forward pass's access to the model: parameter values read through their weight transforms, and hook points
@@ -18,10 +17,9 @@ final class ForwardPass {
     private final ParameterStore store;
     private final NDManager scope;
     private final boolean training;
-    private final Map<String, UnaryOperator<NDArray>> weightTransforms;
+    private final WeightTransforms weightTransforms;
 
-    ForwardPass(ParameterStore store, NDManager scope, boolean training,
-            Map<String, UnaryOperator<NDArray>> weightTransforms) {
+    ForwardPass(ParameterStore store, NDManager scope, boolean training, WeightTransforms weightTransforms) {
         this.store = store;
         this.scope = scope;
         this.training = training;
@@ -34,20 +32,7 @@ final class ForwardPass {
      * @throws IllegalStateException if the transform changed the parameter's shape
      */
     NDArray weight(Parameter parameter) {
-        NDArray value = store.getValue(parameter, scope.getDevice(), training);
-        // a view owned by the pass's scope, so arrays derived from the weight are freed with the pass's
-        NDArray view = value.reshape(value.getShape());
-        view.attach(scope);
-        UnaryOperator<NDArray> transform = weightTransforms.get(parameter.getName());
-        if (transform == null) {
-            return view;
-        }
-        NDArray effective = transform.apply(view);
-        if (!effective.getShape().equals(value.getShape())) {
-            throw new IllegalStateException("the weight transform of '" + parameter.getName()
-                    + "' changed its shape from " + value.getShape() + " to " + effective.getShape());
-        }
-        return effective;
+        return weightTransforms.read(parameter.getName(), store.getValue(parameter, scope.getDevice(), training), scope);
     }
 
     /** @return {@code x} after the hook point (recorded or replaced by whatever hooks are installed) */

@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +34,9 @@ import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.repro4j.engine.AutogradConstants;
 import org.repro4j.hooks.HookPoint;
+import org.repro4j.models.Maskable;
+import org.repro4j.models.WeightLayout;
+import org.repro4j.models.WeightTransforms;
 
 /**
  * A small decoder-only transformer language model with every weight and activation reachable by its
@@ -102,7 +104,8 @@ import org.repro4j.hooks.HookPoint;
  * <p><b>Effective weights.</b> Masks and weight edits (bigram subnetworks, talking-heads channel edits) are set
  * per parameter with {@link #setWeightTransform}: the forward pass reads every parameter through its transform,
  * so gradients flow to whatever arrays the transform uses. {@link #maskableParameterNames()} lists the weight
- * matrices inside the blocks.
+ * matrices inside the blocks, and {@link #layout} reads each as the {@code [out, in]} map the pruning criteria
+ * rank ({@link Maskable}).
  *
  * <p><b>Memory.</b> The model owns an {@link NDManager} holding its parameters; {@link #close()} frees it. Every
  * array a forward pass creates belongs to the manager of its input tokens, so run steps in a sub-manager.
@@ -114,7 +117,7 @@ import org.repro4j.hooks.HookPoint;
  * <p>It is a DJL {@link ai.djl.nn.Block}: {@code forward} maps {@code NDList(tokens [b, s])} to
  * {@code NDList(logits [b, s, V])}, so DJL trainers can drive it.
  */
-public final class TinyTransformerLM extends AbstractBlock implements AutoCloseable {
+public final class TinyTransformerLM extends AbstractBlock implements Maskable, AutoCloseable {
 
     /** File name prefix of the DJL parameter file written by {@link #save(Path)}: {@code lm-0000.params}. */
     public static final String MODEL_NAME = "lm";
@@ -129,7 +132,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
     private final TransformerConfig config;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Parts.HookShape> hookShapes = new LinkedHashMap<>();
-    private final Map<String, UnaryOperator<NDArray>> weightTransforms = new LinkedHashMap<>();
+    private final WeightTransforms weightTransforms = new WeightTransforms();
     private final List<TransformerBlock> blocks = new ArrayList<>();
     private final Parameter wE;
     private final Parameter wPos;
@@ -256,6 +259,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return next-token logits, shape {@code [batch, seq, vocab]}: position t scores token t+1 from tokens 0..t
      * @throws IllegalArgumentException if the tokens have the wrong type, shape or range
      */
+    @Override
     public NDArray logits(NDArray tokens) {
         return forward(new ParameterStore(manager, false), new NDList(tokens), false).singletonOrThrow();
     }
@@ -419,6 +423,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
     }
 
     /** @return all parameter names in the order of the table in the class comment (the save order) */
+    @Override
     public List<String> parameterNames() {
         return List.copyOf(parameters.keySet());
     }
@@ -430,10 +435,39 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      *
      * @return their parameter names, layer by layer
      */
+    @Override
     public List<String> maskableParameterNames() {
         return parameters.keySet().stream()
                 .filter(n -> n.matches("blocks\\.\\d+\\.(attn\\.W_[QKVO]|mlp\\.W_(in|out))"))
                 .toList();
+    }
+
+    /**
+     * The maskable weights as {@code [out, in]} maps, per token: {@code W_Q, W_K, W_V [H, d, e]} map the
+     * {@code d} inputs at {@code ln1.hook_normalized} to {@code H·e} outputs; {@code W_O [H, e, d]} maps the
+     * {@code H·e} inputs at {@code attn.hook_z} to {@code d}; {@code W_in} reads {@code ln2.hook_normalized},
+     * {@code W_out} reads {@code mlp.hook_post}.
+     *
+     * @param name a maskable weight, e.g. {@code blocks.0.attn.W_O}
+     * @return its layout
+     * @throws NoSuchElementException if {@code name} is not maskable
+     */
+    @Override
+    public WeightLayout layout(String name) {
+        if (!maskableParameterNames().contains(name)) {
+            throw new NoSuchElementException("'" + name + "' is not a maskable weight of this model; its maskable "
+                    + "weights are " + maskableParameterNames());
+        }
+        String block = name.substring(0, name.indexOf('.', "blocks.".length()) + 1);
+        Shape shape = parameter(name).getShape();
+        String kind = name.substring(block.length());
+        return switch (kind) {
+            case "attn.W_Q", "attn.W_K", "attn.W_V" ->
+                    WeightLayout.matrix(shape, new int[] {0, 2}, block + "ln1.hook_normalized");
+            case "attn.W_O" -> WeightLayout.matrix(shape, new int[] {2}, block + "attn.hook_z");
+            case "mlp.W_in" -> WeightLayout.matrix(shape, new int[] {1}, block + "ln2.hook_normalized");
+            default -> WeightLayout.matrix(shape, new int[] {1}, block + "mlp.hook_post");
+        };
     }
 
     /**
@@ -443,6 +477,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @return its array (raw, before any weight transform)
      * @throws NoSuchElementException listing the valid names if there is no such parameter
      */
+    @Override
     public NDArray parameter(String name) {
         return requireParameter(name).getArray();
     }
@@ -466,15 +501,17 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @param transform maps the raw weight to the effective one, same shape
      * @throws NoSuchElementException if there is no such parameter
      */
+    @Override
     public void setWeightTransform(String name, UnaryOperator<NDArray> transform) {
         requireParameter(name);
-        weightTransforms.put(name, transform);
+        weightTransforms.set(name, transform);
     }
 
     /**
      * @param name parameter name
      * @return the removed transform, or null if the parameter was read raw
      */
+    @Override
     public UnaryOperator<NDArray> removeWeightTransform(String name) {
         return weightTransforms.remove(name);
     }
@@ -485,8 +522,9 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
     }
 
     /** @return the parameters read through a transform, and their transforms (unmodifiable) */
+    @Override
     public Map<String, UnaryOperator<NDArray>> weightTransforms() {
-        return Collections.unmodifiableMap(weightTransforms);
+        return weightTransforms.asMap();
     }
 
     /**
@@ -496,6 +534,7 @@ public final class TinyTransformerLM extends AbstractBlock implements AutoClosea
      * @param scope manager that owns the returned array and any temporaries of the transform
      * @return {@code transform(W)} if a transform is set, else a view of {@code W}; same shape as {@code W}
      */
+    @Override
     public NDArray effectiveWeight(String name, NDManager scope) {
         return new ForwardPass(new ParameterStore(manager, false), scope, false, weightTransforms)
                 .weight(requireParameter(name));
