@@ -247,6 +247,9 @@ public final class Plots {
         CategoryChart chart = HouseStyle.apply(new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .yAxisTitle(yLabel).build());
         chart.getStyler().setLegendVisible(false);
+        if (categories.stream().mapToInt(String::length).sum() > 60) {
+            chart.getStyler().setXAxisLabelRotation(30); // long names would run into each other
+        }
         List<Double> heights = new ArrayList<>();
         boolean any = false;
         for (double v : values) {

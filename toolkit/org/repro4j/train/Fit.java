@@ -277,8 +277,8 @@ public final class Fit {
                 parameters.add(p.getArray());
             }
         }
-        History history = new History("history", columns());
         String name = label != null ? label : model.getClass().getSimpleName();
+        History history = new History(name + " training", columns());
         long start = System.nanoTime();
         double lossSinceRow = 0;
         int stepsSinceRow = 0;

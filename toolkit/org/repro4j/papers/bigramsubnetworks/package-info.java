@@ -8,8 +8,8 @@
  * current-token-like to next-token-like representations.
  *
  * <ul>
- *   <li>{@link org.repro4j.papers.bigramsubnetworks.BrownLm} — the word-level Brown-corpus language model the
- *       masks are learned on (trained once, cached).</li>
+ *   <li>{@link org.repro4j.train.BrownLm} (generic, shared with the other language-model reproductions) — the
+ *       word-level Brown-corpus language model the masks are learned on (trained once, cached).</li>
  *   <li>{@link org.repro4j.papers.bigramsubnetworks.BigramSubnetwork} — the mask training loop (continuous
  *       sparsification, {@link org.repro4j.pruning.ContinuousSparsification}) against bigram or distillation
  *       targets.</li>
