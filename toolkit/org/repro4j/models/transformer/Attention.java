@@ -12,9 +12,10 @@ import org.repro4j.hooks.HookPoint;
 import org.repro4j.models.transformer.Parts.HookShape;
 
 /**
- * Causal multi-head self-attention of one block (Vaswani et al., 2017, §3.2), unfused: each head has its own slice
+ * Multi-head self-attention of one block (Vaswani et al., 2017, §3.2), unfused: each head has its own slice
  * of {@code W_Q, W_K, W_V [H, d, e]} and {@code W_O [H, e, d]}, so one head can be read, masked or edited, and its
- * output {@code z_h·W_O[h]} is a hook point of its own ({@code attn.hook_result}).
+ * output {@code z_h·W_O[h]} is a hook point of its own ({@code attn.hook_result}). The caller gives the additive
+ * mask (causal for the language model, padding for the encoder) and, when decoding, the layer's KV cache slot.
  */
 final class Attention {
 
@@ -34,16 +35,13 @@ final class Attention {
     private final HookPoint hookZ;
     private final HookPoint result;
     private final TransformerConfig config;
-    private final CausalMask causalMask;
 
     /**
      * @param prefix the block's name prefix, e.g. {@code blocks.0.}
      * @param residualWrite initializer of {@code W_O}, the projection that writes into the residual stream
      */
-    Attention(String prefix, TransformerConfig config, Parts parts, Random init, Initializer residualWrite,
-            CausalMask causalMask) {
+    Attention(String prefix, TransformerConfig config, Parts parts, Random init, Initializer residualWrite) {
         this.config = config;
-        this.causalMask = causalMask;
         String p = prefix + "attn.";
         int d = config.dModel();
         int h = config.nHeads();
@@ -68,9 +66,14 @@ final class Attention {
     /**
      * @param f the running pass
      * @param x normalized residual stream {@code [b, s, d]}
+     * @param mask additive mask broadcastable to {@code [b, H, s, keys]} (0 = attend, −∞ or very negative = not),
+     *     or null to attend to every key
+     * @param cache the layer's slot of a KV cache, or null: with a slot, the queries at positions
+     *     {@code past..past+s−1} attend to the cached keys and values of positions {@code 0..past−1} and to their
+     *     own, which the slot then keeps ({@code keys = past + s})
      * @return Σ_h z_h·W_O[h] + b_O, {@code [b, s, d]}
      */
-    NDArray forward(ForwardPass f, NDArray x) {
+    NDArray forward(ForwardPass f, NDArray x, NDArray mask, KvCache.Slot cache) {
         long b = x.getShape().get(0);
         long s = x.getShape().get(1);
         int h = config.nHeads();
@@ -84,8 +87,14 @@ final class Attention {
         NDArray q = f.hook(hookQ, qkv.get(new NDIndex(":, :, 0")));                // [b, s, H, e]
         NDArray k = f.hook(hookK, qkv.get(new NDIndex(":, :, 1")));
         NDArray v = f.hook(hookV, qkv.get(new NDIndex(":, :, 2")));
-        NDArray qk = q.transpose(0, 2, 1, 3).matMul(k.transpose(0, 2, 3, 1));       // [b, H, s, s]
-        NDArray scores = AutogradConstants.times(qk, 1 / Math.sqrt(e)).add(causalMask.of((int) s));
+        if (cache != null) {
+            NDArray[] kv = cache.append(k, v);                                      // [b, keys, H, e]
+            k = kv[0];
+            v = kv[1];
+        }
+        NDArray qk = q.transpose(0, 2, 1, 3).matMul(k.transpose(0, 2, 3, 1));       // [b, H, s, keys]
+        NDArray scaled = AutogradConstants.times(qk, 1 / Math.sqrt(e));
+        NDArray scores = mask == null ? scaled : scaled.add(mask);
         NDArray probs = f.hook(pattern, f.hook(attnScores, scores).softmax(-1));
         NDArray z = f.hook(hookZ, probs.matMul(v.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3)); // [b, s, H, e]
         // per-head outputs [H, b·s, d] by one batched matMul over heads, shown as [b, s, H, d]

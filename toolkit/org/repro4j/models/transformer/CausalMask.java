@@ -2,6 +2,7 @@ package org.repro4j.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.Supplier;
 
@@ -18,6 +19,17 @@ final class CausalMask {
     CausalMask(int context, Supplier<NDManager> owner) {
         this.masks = new NDArray[context + 1];
         this.owner = owner;
+    }
+
+    /**
+     * The mask of queries at positions {@code from..from+queries−1} over keys {@code 0..from+queries−1}: the last
+     * rows of the square mask, what a chunk of new tokens needs after {@code from} cached positions.
+     *
+     * @return {@code [queries, from + queries]}; for {@code from = 0} the square mask itself
+     */
+    NDArray rows(int from, int queries) {
+        NDArray square = of(from + queries);
+        return from == 0 ? square : square.get(new NDIndex("{}:", from));
     }
 
     /** @return the mask for sequences of length {@code seq}, {@code 1 ≤ seq ≤ context} */

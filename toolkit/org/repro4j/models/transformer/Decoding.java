@@ -9,20 +9,31 @@ import java.util.Random;
 
 /**
  * Autoregressive decoding from a {@link TinyTransformerLM}: one token at a time, each from the logits at the last
- * position, greedy (arg max) or sampled from {@code softmax(logits / temperature)}. Without a KV cache: every step
- * runs the model on the whole window, the last {@code context} tokens once the sequence outgrows the context.
+ * position, greedy (arg max) or sampled ({@link Sampling}: temperature, top-k).
+ *
+ * <ul>
+ *   <li>{@link #generate} decodes a batch with a {@link KvCache}: the prompt is read once, then each step feeds
+ *       only the new token, under the model's {@link LayerPlan} if it has one. Prompt plus new tokens must fit in
+ *       the context.</li>
+ *   <li>{@link #greedy} and {@link #sample} decode one sequence without a cache, the reference: every step runs the
+ *       model on the whole window, the last {@code context} tokens once the sequence outgrows the context.</li>
+ * </ul>
  *
  * <pre>{@code
+ * int[][] tokens = Decoding.generate(lm, prompts, 20, Sampling.temperature(0.8, seed).withTopK(10));
  * int[] greedy = Decoding.greedy(lm, prompt, 20);
  * int[] sampled = Decoding.sample(lm, prompt, 20, 0.8, seed);
  * }</pre>
+ *
+ * Within the context the two give the same tokens for the same sampling and seed (one sequence; the batch's rows
+ * draw from one generator in row order).
  */
 public final class Decoding {
 
     private Decoding() {}
 
     /**
-     * Greedy continuation: the arg-max token at each step.
+     * Greedy continuation without a cache.
      *
      * @param lm the model
      * @param prompt token ids to start from, at least one, each in {@code [0, vocabSize)}
@@ -35,7 +46,7 @@ public final class Decoding {
     }
 
     /**
-     * Sampled continuation.
+     * Sampled continuation without a cache.
      *
      * @param lm the model
      * @param prompt token ids to start from, at least one, each in {@code [0, vocabSize)}
@@ -52,6 +63,7 @@ public final class Decoding {
                     + " (0 = greedy); got prompt length " + prompt.length + ", newTokens " + newTokens
                     + ", temperature " + temperature);
         }
+        Sampling sampling = new Sampling(temperature, 0, seed);
         int context = lm.config().context();
         Random sampler = new Random(seed);
         int[] sequence = Arrays.copyOf(prompt, prompt.length + newTokens);
@@ -60,40 +72,72 @@ public final class Decoding {
             try (NDManager step = lm.manager().newSubManager()) {
                 NDArray window = step.create(Arrays.copyOfRange(sequence, from, n), new Shape(1, n - from));
                 float[] last = lm.logits(window).get(new NDIndex("0, -1")).toFloatArray();   // [vocab]
-                sequence[n] = temperature == 0 ? argMax(last) : draw(last, temperature, sampler);
+                sequence[n] = sampling.pick(last, sampler);
             }
         }
         return sequence;
     }
 
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
+    /**
+     * Decodes a batch with a KV cache: reads the prompts in one pass, then feeds one token per step.
+     *
+     * @param lm the model; its layer plan, if set, applies to prompt and new tokens alike
+     * @param prompts one prompt per sequence, all of the same length ≥ 1, ids in {@code [0, vocabSize)}
+     * @param newTokens how many tokens to add to each, ≥ 0, with {@code prompt length + newTokens ≤ context}
+     * @param sampling how to pick each token
+     * @return each prompt followed by its {@code newTokens} generated ids
+     * @throws IllegalArgumentException if the prompts are empty, ragged or hold invalid ids, or
+     *     {@code newTokens < 0}
+     * @throws IllegalStateException if prompt and new tokens do not fit in the context (the cache's capacity)
+     */
+    public static int[][] generate(TinyTransformerLM lm, int[][] prompts, int newTokens, Sampling sampling) {
+        int length = requireRectangular(prompts);
+        if (newTokens < 0) {
+            throw new IllegalArgumentException("newTokens must be ≥ 0, got " + newTokens);
+        }
+        int batch = prompts.length;
+        int[][] sequences = new int[batch][];
+        for (int r = 0; r < batch; r++) {
+            sequences[r] = Arrays.copyOf(prompts[r], length + newTokens);
+        }
+        Random sampler = new Random(sampling.seed());
+        try (KvCache cache = KvCache.create(lm, batch)) {
+            cache.requireRoom(length + newTokens - 1); // the last new token is picked, never fed
+            int[] feed = new int[batch * length];
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(prompts[r], 0, feed, r * length, length);
+            }
+            int fed = length;
+            for (int n = length; n < length + newTokens; n++) {
+                try (NDManager step = lm.manager().newSubManager()) {
+                    NDArray tokens = step.create(feed, new Shape(batch, fed));
+                    NDArray logits = lm.logits(tokens, cache);                              // [b, fed, V]
+                    float[] last = logits.get(new NDIndex(":, -1")).toFloatArray();          // [b·V]
+                    int vocab = lm.config().vocabSize();
+                    feed = new int[batch];
+                    for (int r = 0; r < batch; r++) {
+                        int next = sampling.pick(Arrays.copyOfRange(last, r * vocab, (r + 1) * vocab), sampler);
+                        sequences[r][n] = next;
+                        feed[r] = next;
+                    }
+                    fed = 1;
+                }
             }
         }
-        return best;
+        return sequences;
     }
 
-    private static int draw(float[] logits, double temperature, Random rng) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
+    private static int requireRectangular(int[][] prompts) {
+        if (prompts.length == 0 || prompts[0].length == 0) {
+            throw new IllegalArgumentException("decoding needs at least one non-empty prompt");
         }
-        double[] weights = new double[logits.length];
-        double total = 0;
-        for (int i = 0; i < logits.length; i++) {
-            weights[i] = Math.exp((logits[i] - max) / temperature);
-            total += weights[i];
-        }
-        double u = rng.nextDouble() * total;
-        for (int i = 0; i < weights.length; i++) {
-            u -= weights[i];
-            if (u < 0) {
-                return i;
+        for (int[] prompt : prompts) {
+            if (prompt.length != prompts[0].length) {
+                throw new IllegalArgumentException("batch decoding needs prompts of one length (positions are"
+                        + " shared by the batch); got lengths " + prompts[0].length + " and " + prompt.length
+                        + ". Cut them to the shortest or decode them separately");
             }
         }
-        return weights.length - 1;
+        return prompts[0].length;
     }
 }

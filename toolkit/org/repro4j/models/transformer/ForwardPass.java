@@ -3,6 +3,7 @@ package org.repro4j.models.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import org.repro4j.hooks.HookPoint;
@@ -38,5 +39,10 @@ final class ForwardPass {
     /** @return {@code x} after the hook point (recorded or replaced by whatever hooks are installed) */
     NDArray hook(HookPoint point, NDArray x) {
         return point.forward(store, new NDList(x), training).singletonOrThrow();
+    }
+
+    /** @return the output of a block that maps one array to one array, run in this pass's mode */
+    NDArray run(Block block, NDArray x) {
+        return block.forward(store, new NDList(x), training).singletonOrThrow();
     }
 }

@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -142,6 +143,8 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
     private final HookPoint hookEmbed;
     private final HookPoint hookPosEmbed;
     private final HookPoint hookLnFinal;
+    private final CausalMask causalMask;
+    private LayerPlan layerPlan;
     private NDManager manager;
 
     private TinyTransformerLM(TransformerConfig config, Random init) {
@@ -153,9 +156,9 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
         wPos = parts.weight("pos_embed.W_pos", Parts.normal(init, INIT_STD), config.context(), d);
         hookEmbed = parts.hook("hook_embed", Parts.HookShape.RESID);
         hookPosEmbed = parts.hook("hook_pos_embed", Parts.HookShape.RESID);
-        CausalMask causalMask = new CausalMask(config.context(), () -> manager);
+        causalMask = new CausalMask(config.context(), () -> manager);
         for (int l = 0; l < config.nLayers(); l++) {
-            blocks.add(new TransformerBlock(l, config, parts, init, causalMask));
+            blocks.add(new TransformerBlock(l, config, parts, init));
         }
         lnFinalW = parts.gain("ln_final.w");
         lnFinalB = parts.bias("ln_final.b", d);
@@ -346,20 +349,65 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.singletonOrThrow();
         requireTokenIds(tokens, "tokens");
-        ForwardPass f = new ForwardPass(store, tokens.getManager(), training, weightTransforms);
+        return new NDList(run(new ForwardPass(store, tokens.getManager(), training, weightTransforms), tokens, null));
+    }
+
+    /**
+     * Runs the model on the next tokens of sequences whose earlier tokens are in a KV cache, and adds the new
+     * tokens' keys and values to it: autoregressive decoding without recomputation. The logits equal those of
+     * {@link #logits(NDArray)} on the whole sequence at the same positions (up to float rounding), under the same
+     * layer plan.
+     *
+     * @param tokens the next token ids, shape {@code [batch, s]} with {@code batch = cache.batch()}; they sit at
+     *     positions {@code cache.position()..cache.position()+s−1}
+     * @param cache the cache of this model holding the earlier tokens (empty for the prompt)
+     * @return next-token logits at the new positions, shape {@code [batch, s, vocab]}; not differentiable
+     * @throws IllegalArgumentException if the tokens are invalid, or the cache belongs to another model or batch
+     * @throws IllegalStateException if the tokens would pass the context, or the layer plan asks a layer for keys
+     *     and values of positions that skipped it
+     */
+    public NDArray logits(NDArray tokens, KvCache cache) {
+        requireTokenIds(tokens, "tokens");
+        cache.requireFits(this, tokens.getShape().get(0), (int) tokens.getShape().get(1));
+        NDArray logits = run(new ForwardPass(new ParameterStore(manager, false), tokens.getManager(), false,
+                weightTransforms), tokens, cache);
+        cache.advance((int) tokens.getShape().get(1));
+        return logits;
+    }
+
+    /**
+     * The forward pass over positions {@code from..from+seq−1}, {@code from} = the cache's position (0 without a
+     * cache). With no layer plan and no cache it is the plain forward pass, operation for operation.
+     */
+    private NDArray run(ForwardPass f, NDArray tokens, KvCache cache) {
         long batch = tokens.getShape().get(0);
-        long seq = tokens.getShape().get(1);
+        int seq = (int) tokens.getShape().get(1);
+        int from = cache == null ? 0 : cache.position();
         int d = config.dModel();
         NDArray embed = f.hook(hookEmbed, embed(tokens, f.weight(wE)));
-        NDArray pos = f.hook(hookPosEmbed, f.weight(wPos).get(new NDIndex("0:{}", seq)).broadcast(batch, seq, d));
-        NDArray resid = embed.add(pos);
-        for (TransformerBlock block : blocks) {
-            resid = block.forward(f, resid);
+        NDArray pos = f.hook(hookPosEmbed,
+                f.weight(wPos).get(new NDIndex("{}:{}", from, from + seq)).broadcast(batch, seq, d));
+        NDArray resid = embed.add(pos);                                                     // [b, s, d]
+        for (int l = 0; l < blocks.size(); l++) {
+            int running = layerPlan == null ? seq : layerPlan.positionsRunning(l, from, seq);
+            if (running == 0) {
+                continue;
+            }
+            KvCache.Slot slot = cache == null ? null : cache.slot(l, from);
+            NDArray mask = causalMask.rows(from, running);
+            if (running == seq) {
+                resid = blocks.get(l).forward(f, resid, mask, slot);
+            } else {
+                // SkipDecode: only the first `running` positions run this layer; causal attention lets them
+                // run it alone, and the rest keep their residual stream
+                NDArray head = blocks.get(l).forward(f, resid.get(new NDIndex(":, :{}", running)), mask, slot);
+                resid = head.concat(resid.get(new NDIndex(":, {}:", running)), 1);
+            }
         }
         NDArray normalized = f.hook(hookLnFinal,
                 TransformerBlock.layerNorm(resid, f.weight(lnFinalW), f.weight(lnFinalB)));
         NDArray unembed = wU == null ? f.weight(wE).transpose() : f.weight(wU);
-        return new NDList(normalized.matMul(unembed));
+        return normalized.matMul(unembed);                                                  // [b, s, V]
     }
 
     private NDArray embed(NDArray tokens, NDArray embedding) {
@@ -538,6 +586,51 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
     public NDArray effectiveWeight(String name, NDManager scope) {
         return new ForwardPass(new ParameterStore(manager, false), scope, false, weightTransforms)
                 .weight(requireParameter(name));
+    }
+
+    // ---------------------------------------------------------------- conditional computation
+
+    /**
+     * Makes every forward pass (logits, losses, training, cached decoding) run the blocks of {@code plan}: skipped
+     * blocks pass the residual stream through, the final LayerNorm and unembedding are always run. Hook points of a
+     * skipped block do not fire; under a per-position plan a block's hooks see only the positions that run it
+     * ({@code [b, running, …]}). Replaces an earlier plan.
+     *
+     * @param plan the layers to run (see {@link LayerPlan}); null runs every layer, as {@link #clearLayerPlan()}
+     * @throws IllegalArgumentException if the plan is for a model of another depth
+     */
+    public void setLayerPlan(LayerPlan plan) {
+        if (plan != null && plan.nLayers() != config.nLayers()) {
+            throw new IllegalArgumentException("the plan is for " + plan.nLayers() + " layers but this model has "
+                    + config.nLayers() + "; build it with LayerPlan.…(" + config.nLayers() + ", …)");
+        }
+        layerPlan = plan;
+    }
+
+    /** @return the layer plan forward passes use, or null when they run every layer */
+    public LayerPlan layerPlan() {
+        return layerPlan;
+    }
+
+    /** Makes forward passes run every layer again: the plain forward pass. */
+    public void clearLayerPlan() {
+        layerPlan = null;
+    }
+
+    /**
+     * Replaces the MLP of one block by another feed-forward network, e.g. a mixture of experts: the block computes
+     * {@code mid + ffn(LN2(mid))}. The replacement is not a child of this model: train it through a block that owns
+     * both (its parameters are not in {@link #parameterNames()} and are not saved with this model). Hook points
+     * {@code mlp.hook_pre} and {@code mlp.hook_post} of that block stop firing; {@code hook_mlp_out} still does.
+     *
+     * @param layer block index
+     * @param ffn maps the normalized residual stream {@code [b, s, d_model]} to {@code [b, s, d_model]}; null
+     *     restores the block's own MLP
+     * @throws IllegalStateException in attention-only mode (no MLP to replace)
+     * @throws IndexOutOfBoundsException if the layer does not exist
+     */
+    public void replaceMlp(int layer, Block ffn) {
+        mlpBlock(layer).mlpReplacement = ffn;
     }
 
     /** @return token embedding {@code W_E}, shape {@code [vocab, d_model]} */

@@ -3,6 +3,7 @@ package org.repro4j.models.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import java.util.Random;
@@ -37,12 +38,14 @@ final class TransformerBlock {
     private final HookPoint mlpPost;
     private final HookPoint mlpOut;
     private final HookPoint residPost;
+    /** Replaces the MLP ({@code ln2}'s output to {@code hook_mlp_out}) when set, e.g. by a mixture of experts. */
+    Block mlpReplacement;
 
     /**
      * @param l the block's index
      * @param init the model's initialisation generator (blocks draw from it in order)
      */
-    TransformerBlock(int l, TransformerConfig config, Parts parts, Random init, CausalMask causalMask) {
+    TransformerBlock(int l, TransformerConfig config, Parts parts, Random init) {
         String p = "blocks." + l + ".";
         int d = config.dModel();
         attentionOnly = config.attentionOnly();
@@ -53,7 +56,7 @@ final class TransformerBlock {
         ln1W = parts.gain(p + "ln1.w");
         ln1B = parts.bias(p + "ln1.b", d);
         ln1Normalized = parts.hook(p + "ln1.hook_normalized", HookShape.RESID);
-        attention = new Attention(p, config, parts, init, residualWrite, causalMask);
+        attention = new Attention(p, config, parts, init, residualWrite);
         attnOut = parts.hook(p + "hook_attn_out", HookShape.RESID);
         if (attentionOnly) {
             ln2W = ln2B = wIn = bIn = wOut = bOut = null;
@@ -77,21 +80,27 @@ final class TransformerBlock {
     /**
      * @param f the running pass
      * @param residIn the residual stream entering the block, {@code [b, s, d]}
+     * @param mask additive attention mask (see {@link Attention#forward}), or null
+     * @param cache this layer's KV cache slot, or null
      * @return the residual stream leaving it, {@code [b, s, d]}
      */
-    NDArray forward(ForwardPass f, NDArray residIn) {
+    NDArray forward(ForwardPass f, NDArray residIn, NDArray mask, KvCache.Slot cache) {
         NDArray resid = f.hook(residPre, residIn);
         NDArray x = f.hook(ln1Normalized, layerNorm(resid, f.weight(ln1W), f.weight(ln1B)));
-        NDArray attended = f.hook(attnOut, attention.forward(f, x));
+        NDArray attended = f.hook(attnOut, attention.forward(f, x, mask, cache));
         if (attentionOnly) {
             return f.hook(residPost, resid.add(attended));
         }
         NDArray mid = f.hook(residMid, resid.add(attended));
         NDArray x2 = f.hook(ln2Normalized, layerNorm(mid, f.weight(ln2W), f.weight(ln2B)));
+        NDArray mlp = f.hook(mlpOut, mlpReplacement != null ? f.run(mlpReplacement, x2) : mlp(f, x2)); // [b, s, d]
+        return f.hook(residPost, mid.add(mlp));
+    }
+
+    private NDArray mlp(ForwardPass f, NDArray x2) {
         NDArray pre = f.hook(mlpPre, x2.matMul(f.weight(wIn)).add(f.weight(bIn)));          // [b, s, d_mlp]
         NDArray post = f.hook(mlpPost, Activation.gelu(pre));
-        NDArray mlp = f.hook(mlpOut, post.matMul(f.weight(wOut)).add(f.weight(bOut)));     // [b, s, d]
-        return f.hook(residPost, mid.add(mlp));
+        return post.matMul(f.weight(wOut)).add(f.weight(bOut));
     }
 
     /** LayerNorm over the last axis with gain and bias, ε = {@value #LAYER_NORM_EPS}. */

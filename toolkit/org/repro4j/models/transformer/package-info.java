@@ -8,7 +8,12 @@
  *       hook points, weight transforms (the extension point for masks and weight edits), save and load;</li>
  *   <li>{@code TransformerBlock} and {@code Attention} — one pre-LN block and its unfused multi-head attention
  *       (package-private; reached through the model's accessors such as {@code W_Q(layer)});</li>
- *   <li>{@link org.repro4j.models.transformer.Decoding} — greedy and sampled generation;</li>
+ *   <li>{@link org.repro4j.models.transformer.Decoding} — greedy and sampled generation, batched with a
+ *       {@link org.repro4j.models.transformer.KvCache} or uncached (the reference);
+ *       {@link org.repro4j.models.transformer.Sampling} — greedy, temperature, top-k;</li>
+ *   <li>{@link org.repro4j.models.transformer.LayerPlan} — conditional computation by depth: layer skipping, early
+ *       exit through the shared head, SkipDecode's per-position budget; {@link
+ *       org.repro4j.models.transformer.Throughput} — tokens/s against the full model measured in the same run;</li>
  *   <li>{@link org.repro4j.models.transformer.TransformerConfig} — sizes and options.</li>
  * </ul>
  */
