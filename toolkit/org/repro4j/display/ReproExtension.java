@@ -27,6 +27,7 @@ public final class ReproExtension implements Extension {
             "org.repro4j.claims",
             "org.repro4j.data",
             "org.repro4j.display",
+            "org.repro4j.earlyexit",
             "org.repro4j.engine",
             "org.repro4j.hooks",
             "org.repro4j.loss",

@@ -6,6 +6,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.initializer.Initializer;
+import java.util.Random;
 
 /**
  * How the weights and biases of linear and convolutional layers start.
@@ -45,6 +47,24 @@ public enum Init {
             return;
         }
         reinitialize(model);
+    }
+
+    /**
+     * Normal weights drawn from a seeded {@link Random}, not from the engine's generator, so a seed gives the same
+     * weights on every machine; parameters initialised in a fixed order draw from one generator in that order.
+     *
+     * @param rng the model's initialisation generator
+     * @param std standard deviation
+     * @return an initializer drawing N(0, std²)
+     */
+    public static Initializer normal(Random rng, float std) {
+        return (manager, shape, dataType) -> {
+            float[] values = new float[Math.toIntExact(shape.size())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (rng.nextGaussian() * std);
+            }
+            return manager.create(values, shape).toType(dataType, false);
+        };
     }
 
     private static void reinitialize(Block block) {

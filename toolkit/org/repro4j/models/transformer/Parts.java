@@ -4,6 +4,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import java.util.Random;
 import org.repro4j.hooks.HookPoint;
+import org.repro4j.models.Init;
 
 /**
  * How the parts of a {@link TinyTransformerLM} (its blocks and their attention) create their parameters and hook
@@ -37,12 +38,6 @@ interface Parts {
      * @return an initializer drawing N(0, std²)
      */
     static Initializer normal(Random rng, float std) {
-        return (manager, shape, dataType) -> {
-            float[] values = new float[Math.toIntExact(shape.size())];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) (rng.nextGaussian() * std);
-            }
-            return manager.create(values, shape).toType(dataType, false);
-        };
+        return Init.normal(rng, std);
     }
 }

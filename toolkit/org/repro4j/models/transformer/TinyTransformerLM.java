@@ -10,13 +10,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -27,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -118,7 +114,7 @@ import org.repro4j.models.WeightTransforms;
  * <p>It is a DJL {@link ai.djl.nn.Block}: {@code forward} maps {@code NDList(tokens [b, s])} to
  * {@code NDList(logits [b, s, V])}, so DJL trainers can drive it.
  */
-public final class TinyTransformerLM extends AbstractBlock implements Maskable, AutoCloseable {
+public final class TinyTransformerLM extends PartsBlock implements Maskable, AutoCloseable {
 
     /** File name prefix of the DJL parameter file written by {@link #save(Path)}: {@code lm-0000.params}. */
     public static final String MODEL_NAME = "lm";
@@ -131,8 +127,6 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     private final TransformerConfig config;
-    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
-    private final Map<String, Parts.HookShape> hookShapes = new LinkedHashMap<>();
     private final WeightTransforms weightTransforms = new WeightTransforms();
     private final List<TransformerBlock> blocks = new ArrayList<>();
     private final Parameter wE;
@@ -148,10 +142,10 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
     private NDManager manager;
 
     private TinyTransformerLM(TransformerConfig config, Random init) {
-        super(VERSION);
+        super(VERSION, config);
         this.config = config;
         int d = config.dModel();
-        Parts parts = new ModelParts();
+        Parts parts = parts(d);
         wE = parts.weight("embed.W_E", Parts.normal(init, INIT_STD), config.vocabSize(), d);
         wPos = parts.weight("pos_embed.W_pos", Parts.normal(init, INIT_STD), config.context(), d);
         hookEmbed = parts.hook("hook_embed", Parts.HookShape.RESID);
@@ -410,65 +404,7 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
         return normalized.matMul(unembed);                                                  // [b, s, V]
     }
 
-    private NDArray embed(NDArray tokens, NDArray embedding) {
-        try {
-            return tokens.getNDArrayInternal().embedding(tokens, embedding, SparseFormat.DENSE).singletonOrThrow();
-        } catch (EngineException e) {
-            // the engine checks the range anyway; only a failing batch pays for finding the culprit
-            throw new IllegalArgumentException("token ids must be in [0, " + config.vocabSize() + "), got values from "
-                    + tokens.min().toType(DataType.INT64, false).getLong() + " to "
-                    + tokens.max().toType(DataType.INT64, false).getLong()
-                    + "; map unknown words to an <unk> id of the vocabulary", e);
-        }
-    }
-
-    private void requireTokenIds(NDArray tokens, String what) {
-        Shape shape = tokens.getShape();
-        if (!tokens.getDataType().isInteger()) {
-            throw new IllegalArgumentException(what + " must be integer token ids (INT32 or INT64), got "
-                    + tokens.getDataType() + "; create them with manager.create(int[] ids, new Shape(batch, seq))");
-        }
-        if (shape.dimension() != 2 || shape.get(0) < 1 || shape.get(1) < 1) {
-            throw new IllegalArgumentException(what + " must have shape [batch, seq] with batch, seq ≥ 1, got " + shape);
-        }
-        if (shape.get(1) > config.context()) {
-            throw new IllegalArgumentException(what + " have " + shape.get(1) + " positions but the model's context is "
-                    + config.context() + "; cut the sequences to at most " + config.context() + " tokens");
-        }
-    }
-
     // ---------------------------------------------------------------- parameters
-
-    /** Creates parameters and hook points in this model, in creation order (which is initialisation order). */
-    private final class ModelParts implements Parts {
-        @Override
-        public Parameter weight(String name, Initializer init, long... shape) {
-            return register(name, Parameter.Type.WEIGHT, init, new Shape(shape));
-        }
-
-        @Override
-        public Parameter bias(String name, long... shape) {
-            return register(name, Parameter.Type.BIAS, Initializer.ZEROS, new Shape(shape));
-        }
-
-        @Override
-        public Parameter gain(String name) {
-            return register(name, Parameter.Type.GAMMA, Initializer.ONES, new Shape(config.dModel()));
-        }
-
-        @Override
-        public HookPoint hook(String name, HookShape shape) {
-            hookShapes.put(name, shape);
-            return addChildBlock(name, new HookPoint(name));
-        }
-
-        private Parameter register(String name, Parameter.Type type, Initializer init, Shape shape) {
-            Parameter parameter = addParameter(
-                    Parameter.builder().setName(name).setType(type).optInitializer(init).optShape(shape).build());
-            parameters.put(name, parameter);
-            return parameter;
-        }
-    }
 
     /** @return all parameter names in the order of the table in the class comment (the save order) */
     @Override
@@ -528,15 +464,6 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
     @Override
     public NDArray parameter(String name) {
         return requireParameter(name).getArray();
-    }
-
-    private Parameter requireParameter(String name) {
-        Parameter parameter = parameters.get(name);
-        if (parameter == null) {
-            throw new NoSuchElementException("no parameter '" + name + "' in this model; its parameters are "
-                    + parameters.keySet());
-        }
-        return parameter;
     }
 
     /**
@@ -767,45 +694,6 @@ public final class TinyTransformerLM extends AbstractBlock implements Maskable, 
     }
 
     // ---------------------------------------------------------------- hook points
-
-    /** @return the names of this model's hook points, in forward order (see the class comment) */
-    public List<String> hookNames() {
-        return List.copyOf(hookShapes.keySet());
-    }
-
-    /**
-     * The shape of a hook point's activation for a given input.
-     *
-     * @param hookName a name from {@link #hookNames()}
-     * @param batch batch size of the input tokens
-     * @param seq sequence length of the input tokens
-     * @return e.g. {@code [batch, seq, d_model]} for the residual stream, {@code [batch, n_heads, seq, seq]} for
-     *     attention patterns
-     * @throws NoSuchElementException if the model has no such hook point
-     */
-    public Shape hookShape(String hookName, long batch, long seq) {
-        Parts.HookShape shape = hookShapes.get(hookName);
-        if (shape == null) {
-            throw new NoSuchElementException("no hook point '" + hookName + "' in this model; its hook points are "
-                    + hookShapes.keySet());
-        }
-        return switch (shape) {
-            case RESID -> new Shape(batch, seq, config.dModel());
-            case HEAD -> new Shape(batch, seq, config.nHeads(), config.dHead());
-            case PATTERN -> new Shape(batch, config.nHeads(), seq, seq);
-            case HEAD_RESID -> new Shape(batch, seq, config.nHeads(), config.dModel());
-            case MLP -> new Shape(batch, seq, config.dMlp());
-        };
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        long batch = inputShapes[0].get(0);
-        long seq = inputShapes[0].get(1);
-        for (HookPoint point : getChildren().values().stream().map(HookPoint.class::cast).toList()) {
-            point.initialize(manager, dataType, hookShape(point.hookName(), batch, seq));
-        }
-    }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {

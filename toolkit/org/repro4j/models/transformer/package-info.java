@@ -6,8 +6,11 @@
  *   <li>{@link org.repro4j.models.transformer.TinyTransformerLM} — a decoder-only language model (Vaswani et al.,
  *       2017; GPT-2 layout of Radford et al., 2019): embeddings, blocks, final LayerNorm, unembedding; parameters,
  *       hook points, weight transforms (the extension point for masks and weight edits), save and load;</li>
+ *   <li>{@link org.repro4j.models.transformer.TransformerEncoder} — the same blocks without the causal mask, with
+ *       padding and the option of one shared block applied at every step (ALBERT);</li>
  *   <li>{@code TransformerBlock} and {@code Attention} — one pre-LN block and its unfused multi-head attention
- *       (package-private; reached through the model's accessors such as {@code W_Q(layer)});</li>
+ *       (package-private; reached through the model's accessors such as {@code W_Q(layer)}); an MLP can be
+ *       replaced, e.g. by a mixture of experts ({@code TinyTransformerLM.replaceMlp});</li>
  *   <li>{@link org.repro4j.models.transformer.Decoding} — greedy and sampled generation, batched with a
  *       {@link org.repro4j.models.transformer.KvCache} or uncached (the reference);
  *       {@link org.repro4j.models.transformer.Sampling} — greedy, temperature, top-k;</li>
