@@ -7,7 +7,7 @@ import java.util.Arrays;
  * score is as large as possible, solved exactly by the Hungarian method in {@code O(n³)} (Kuhn, 1955, "The Hungarian
  * Method for the Assignment Problem", Naval Research Logistics Quarterly; the shortest-augmenting-path form with
  * potentials). Aligning the neurons of two networks before averaging them is such a matching (Ainsworth, Hayase
- * &amp; Srinivasa, 2023, "Git Re-Basin: Merging Models modulo Permutation Symmetries", ICLR, §3.1).
+ * &amp; Srinivasa, 2023, "Git Re-Basin: Merging Models modulo Permutation Symmetries", ICLR, arXiv 2209.04836).
  */
 public final class Assignment {
 

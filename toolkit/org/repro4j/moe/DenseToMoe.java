@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.repro4j.analysis.Clustering;
 import org.repro4j.hooks.ActivationCache;
 import org.repro4j.models.transformer.TinyTransformerLM;
@@ -108,7 +109,7 @@ public final class DenseToMoe {
             List<MoeFfn.Expert> list = new ArrayList<>();
             for (int e = 0; e < experts; e++) {
                 int expert = e;
-                int[] neurons = java.util.stream.IntStream.range(0, m).filter(i -> expertOfNeuron[i] == expert)
+                int[] neurons = IntStream.range(0, m).filter(i -> expertOfNeuron[i] == expert)
                         .toArray();
                 if (neurons.length == 0) {
                     throw new IllegalArgumentException("expert " + e + " gets no neuron; number the experts 0..E−1"

@@ -22,7 +22,7 @@ import org.repro4j.models.Init;
 /**
  * A mixture-of-experts feed-forward layer: {@code E} GELU experts, a router that scores them per token, and top-k
  * routing (Shazeer et al., 2017, "Outrageously Large Neural Networks: The Sparsely-Gated Mixture-of-Experts
- * Layer", ICLR, arXiv 1701.06538, §2). It replaces a transformer block's MLP
+ * Layer", ICLR, arXiv 1701.06538, §2.1). It replaces a transformer block's MLP
  * ({@link org.repro4j.models.transformer.TinyTransformerLM#replaceMlp}); {@link MoeTransformerLM} puts one in every
  * block.
  *

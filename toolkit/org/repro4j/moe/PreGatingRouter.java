@@ -20,7 +20,7 @@ import org.repro4j.models.transformer.TinyTransformerLM;
  * Read-ME's pre-gating router, decoupled from the backbone: it decides every layer's experts for a token before the
  * backbone runs, from the token alone, so a serving system can batch tokens by expert and prefetch experts ahead
  * of time (Cai et al., 2024, "Read-ME: Refactorizing LLMs as Router-Decoupled Mixture of Experts with System
- * Co-Design", NeurIPS, arXiv 2410.19123, §3.2). Here the router reads the backbone's token embedding
+ * Co-Design", NeurIPS, arXiv 2410.19123). Here the router reads the backbone's token embedding
  * {@code W_E[token]} (detached: training the router leaves the backbone as it is) through a GELU MLP,
  * {@code logits = GELU(e·W_1 + b_1)·W_2 + b_2}, reshaped to {@code [batch, seq, n_layers, experts]}. Read-ME's router
  * is a small transformer over the token sequence; this one sees only the current token.

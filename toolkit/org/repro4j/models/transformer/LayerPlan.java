@@ -18,7 +18,7 @@ import java.util.StringJoiner;
  *   <li><b>Per position</b> ({@link #topLayersPerPosition}, {@link #linearBudget}): position {@code t} runs only the
  *       top {@code b_t} blocks {@code L−b_t..L−1}, with a budget that never increases along the sequence — SkipDecode
  *       (Del Corro, Del Giorno, Agarwal, Yu, Awadallah &amp; Mukherjee, 2023, "SkipDecode: Autoregressive Skip
- *       Decoding with Batching and Caching for Efficient LLM Inference", arXiv 2307.02628, §3). Because
+ *       Decoding with Batching and Caching for Efficient LLM Inference", arXiv 2307.02628). Because
  *       {@code b_j ≥ b_t} for {@code j < t}, every earlier token ran every block a later token runs, so its keys and
  *       values are in the KV cache when the later token reads them; and the positions that run block {@code l}
  *       form a prefix of the sequence, which is how the forward pass computes them.</li>

@@ -6,7 +6,7 @@ import java.util.Random;
 /**
  * How {@link Decoding} picks the next token from its logits: greedy (arg max), or a draw from
  * {@code softmax(logits / temperature)} restricted to the {@code topK} most likely tokens (top-k sampling, Fan,
- * Lewis &amp; Dauphin, 2018, "Hierarchical Neural Story Generation", ACL, §5.4).
+ * Lewis &amp; Dauphin, 2018, "Hierarchical Neural Story Generation", ACL, arXiv 1805.04833).
  *
  * <pre>{@code
  * Sampling.greedy()
