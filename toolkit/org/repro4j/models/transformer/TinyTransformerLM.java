@@ -104,6 +104,11 @@ import org.repro4j.models.WeightTransforms;
  * matrices inside the blocks, and {@link #layout} reads each as the {@code [out, in]} map the pruning criteria
  * rank ({@link Maskable}).
  *
+ * <p><b>Conditional computation.</b> {@link #setLayerPlan} makes forward passes run a subset of the blocks (layer
+ * skipping, early exit through the shared head, SkipDecode's per-position budget); {@link #logits(NDArray, KvCache)}
+ * feeds new tokens against a {@link KvCache} of the earlier ones; {@link #replaceMlp} swaps a block's MLP, e.g. for
+ * a mixture of experts. With none of them set, the forward pass is the plain one, operation for operation.
+ *
  * <p><b>Memory.</b> The model owns an {@link NDManager} holding its parameters; {@link #close()} frees it. Every
  * array a forward pass creates belongs to the manager of its input tokens, so run steps in a sub-manager.
  *
