@@ -95,6 +95,34 @@ class ParamMaskTest {
     }
 
     @Test
+    void pruneZeroesTheRemovedWeightsFromAThreadWithGradModeOn() throws Exception {
+        // PyTorch's grad mode is thread-local and on by default on threads other than the engine's first, as on a
+        // notebook kernel's cell thread: an in-place product on a weight that requires gradients fails there
+        ParamMask mask = random(0.5, 4);
+        String name = "blocks.0.mlp.W_in";
+        float[] before = lm.parameter(name).toFloatArray();
+        Throwable[] failure = new Throwable[1];
+        Thread cell = new Thread(() -> {
+            try {
+                mask.prune(lm).close();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        cell.start();
+        cell.join();
+        assertEquals(null, failure[0], "prune failed on another thread");
+        float[] after = lm.parameter(name).toFloatArray();
+        for (int i = 0; i < after.length; i++) {
+            if (mask.isKept(name, i)) {
+                assertEquals(before[i], after[i], 0f, "kept weight " + i);
+            } else {
+                assertEquals(0, Float.floatToRawIntBits(after[i]), "removed weight " + i + " is +0, not " + after[i]);
+            }
+        }
+    }
+
+    @Test
     void keptPerOutputCountsTheRowsOfTheOutInView() {
         // W_in [d=8, d_mlp=16] stores outputs on axis 1; removing neuron 3 and input 5 leaves 7 per row, 0 in row 3
         ParamMask mlp = ParamMask.ones(lm).withSlicesRemoved("blocks.0.mlp.W_in", 1, 3)
