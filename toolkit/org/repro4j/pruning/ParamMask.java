@@ -13,11 +13,13 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.repro4j.models.Maskable;
+import org.repro4j.models.WeightLayout;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -36,7 +38,9 @@ import tech.tablesaw.api.Table;
  *
  * <p><b>Making masks.</b> {@link #ones}, {@link #zeros}, {@link #above} (thresholded scores), {@link #support}
  * (the non-zeros of a model), the pruning criteria ({@link MagnitudePruning}, {@link Wanda}, {@link DSnoT}), and
- * structured edits: {@link #withSlicesRemoved} removes whole rows, columns, neurons, filters or heads.
+ * structured edits: {@link #withSlicesRemoved} removes whole rows, columns, neurons, filters or heads;
+ * {@link #withMatricesFrom} combines two masks matrix by matrix. {@link #keptPerOutput} counts what per-output
+ * criteria hold fixed.
  *
  * <p><b>Subnetworks of TinyTransformerLM</b> (Chang &amp; Bergen, 2025, "Bigram Subnetworks", arXiv 2504.15471):
  * its masks cover attention Q, K, V, O and MLP in, out; applying the {@link #complement()} is the paper's ablation
@@ -400,6 +404,53 @@ public final class ParamMask {
         }
     }
 
+    /**
+     * Kept weights per output unit, the quantity per-output criteria hold fixed (Wanda removes the same share of
+     * every output's weights; DSnoT swaps one weight in for one weight out).
+     *
+     * @param model the model the mask was made for, whose {@link Maskable#layout} reads the parameter as
+     *     {@code [out, in]}
+     * @param name a masked parameter
+     * @return kept weights of each output row {@code i} of the {@code [out, in]} view, {@code [out]}
+     * @throws NoSuchElementException if the mask does not cover {@code name}
+     * @throws IllegalArgumentException if the model's parameter has another size than the mask's
+     */
+    public int[] keptPerOutput(Maskable model, String name) {
+        Matrix m = matrix(name);
+        WeightLayout layout = model.layout(name);
+        if (layout.shape().size() != m.size()) {
+            throw new IllegalArgumentException("the mask of " + name + " has " + m.size() + " weights but the model's "
+                    + "parameter has shape " + layout.shape() + "; was the mask made for another model?");
+        }
+        int[] kept = new int[layout.outputs()];
+        for (int row = 0; row < kept.length; row++) {
+            for (int col = 0; col < layout.inputs(); col++) {
+                kept[row] += m.bits().get(layout.flatIndex(row, col)) ? 1 : 0;
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * This mask with some matrices taken from another mask over the same parameters: e.g. a refinement applied to
+     * one kind of layer only, or one matrix restored to dense ({@code mask.withMatricesFrom(ParamMask.ones(lm),
+     * "blocks.2.mlp.W_out"::equals)}).
+     *
+     * @param other a mask over the same parameters with the same shapes
+     * @param names which matrices to take from {@code other}
+     * @return the combined mask, matrices in this mask's order
+     * @throws IllegalArgumentException if the masks cover different parameters or shapes
+     */
+    public ParamMask withMatricesFrom(ParamMask other, Predicate<String> names) {
+        requireSameLayout(other);
+        Map<String, Matrix> out = new LinkedHashMap<>();
+        matrices.forEach((name, m) -> {
+            Matrix source = names.test(name) ? other.matrices.get(name) : m;
+            out.put(name, new Matrix(source.shape(), source.size(), (BitSet) source.bits().clone()));
+        });
+        return new ParamMask(out);
+    }
+
     /** @return the mask keeping exactly the weights this one removes (applied: the ablated model) */
     public ParamMask complement() {
         Map<String, Matrix> out = new LinkedHashMap<>();
@@ -637,6 +688,7 @@ public final class ParamMask {
         private final Maskable model;
         private final Map<String, UnaryOperator<NDArray>> previous = new LinkedHashMap<>();
         private final Map<String, NDArray> masks = new LinkedHashMap<>();
+        private final Map<String, BitSet> kept = new LinkedHashMap<>();
         private final NDManager manager;
         private boolean closed;
 
@@ -647,6 +699,7 @@ public final class ParamMask {
             mask.matrices.forEach((name, m) -> {
                 float[] flags = new float[m.size()];
                 m.bits().stream().forEach(i -> flags[i] = 1f);
+                kept.put(name, m.bits());
                 NDArray array = manager.create(flags, m.shape());
                 masks.put(name, array);
                 UnaryOperator<NDArray> before = model.weightTransforms().get(name);
@@ -660,8 +713,17 @@ public final class ParamMask {
             if (closed) {
                 throw new IllegalStateException("this mask was removed from the model; apply it again to prune");
             }
-            // W ⊙ 0 is −0 for a negative W; adding +0 stores +0, so a pruned weight reads and compares as 0
-            masks.forEach((name, m) -> model.parameter(name).muli(m).addi(0f));
+            // Copied in with set(), not multiplied in place: PyTorch refuses an in-place op on a weight that requires
+            // gradients wherever its thread-local grad mode is on, which is every thread but the engine's first (a
+            // notebook kernel runs cells on another). Writing +0 (never W·0 = −0) keeps pruned weights comparing as 0.
+            kept.forEach((name, bits) -> {
+                NDArray weight = model.parameter(name);
+                float[] values = weight.toFloatArray();
+                for (int i = bits.nextClearBit(0); i < values.length; i = bits.nextClearBit(i + 1)) {
+                    values[i] = 0f;
+                }
+                weight.set(values);
+            });
         }
 
         /** Restores the transforms the model had before {@link #applyTo}; idempotent. */

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +92,64 @@ class ParamMaskTest {
         }
         assertNotEquals(mask.kept(), mask.overlap(shuffled), "a shuffle moves kept weights");
         assertEquals(mask.overlap(shuffled), shuffled.overlap(mask));
+    }
+
+    @Test
+    void pruneZeroesTheRemovedWeightsFromAThreadWithGradModeOn() throws Exception {
+        // PyTorch's grad mode is thread-local and on by default on threads other than the engine's first, as on a
+        // notebook kernel's cell thread: an in-place product on a weight that requires gradients fails there
+        ParamMask mask = random(0.5, 4);
+        String name = "blocks.0.mlp.W_in";
+        float[] before = lm.parameter(name).toFloatArray();
+        Throwable[] failure = new Throwable[1];
+        Thread cell = new Thread(() -> {
+            try {
+                mask.prune(lm).close();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        cell.start();
+        cell.join();
+        assertEquals(null, failure[0], "prune failed on another thread");
+        float[] after = lm.parameter(name).toFloatArray();
+        for (int i = 0; i < after.length; i++) {
+            if (mask.isKept(name, i)) {
+                assertEquals(before[i], after[i], 0f, "kept weight " + i);
+            } else {
+                assertEquals(0, Float.floatToRawIntBits(after[i]), "removed weight " + i + " is +0, not " + after[i]);
+            }
+        }
+    }
+
+    @Test
+    void keptPerOutputCountsTheRowsOfTheOutInView() {
+        // W_in [d=8, d_mlp=16] stores outputs on axis 1; removing neuron 3 and input 5 leaves 7 per row, 0 in row 3
+        ParamMask mlp = ParamMask.ones(lm).withSlicesRemoved("blocks.0.mlp.W_in", 1, 3)
+                .withSlicesRemoved("blocks.0.mlp.W_in", 0, 5);
+        int[] expected = new int[16];
+        Arrays.fill(expected, 7);
+        expected[3] = 0;
+        assertArrayEquals(expected, mlp.keptPerOutput(lm, "blocks.0.mlp.W_in"));
+        // W_Q [H=2, d=8, e=4] has rows h·e + k: removing head 1 empties rows 4..7
+        ParamMask head = ParamMask.ones(lm).withSlicesRemoved("blocks.1.attn.W_Q", 0, 1);
+        assertArrayEquals(new int[] {8, 8, 8, 8, 0, 0, 0, 0}, head.keptPerOutput(lm, "blocks.1.attn.W_Q"));
+    }
+
+    @Test
+    void withMatricesFromTakesTheNamedMatricesAndLeavesTheRest() {
+        ParamMask mask = random(0.5, 2);
+        ParamMask mixed = mask.withMatricesFrom(ParamMask.zeros(lm), name -> name.contains("mlp"));
+        for (String name : mask.names()) {
+            long expected = name.contains("mlp") ? 0 : mask.kept(name);
+            assertEquals(expected, mixed.kept(name), name);
+        }
+        assertEquals(mask.kept(), mask.overlap(mixed) + mask.kept("blocks.0.mlp.W_in") + mask.kept("blocks.0.mlp.W_out")
+                + mask.kept("blocks.1.mlp.W_in") + mask.kept("blocks.1.mlp.W_out"), "the rest is unchanged");
+        ParamMask partial = ParamMask.ones(lm, List.of("blocks.0.mlp.W_in"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> mask.withMatricesFrom(partial, name -> true));
+        assertTrue(e.getMessage().contains("different matrices"), e.getMessage());
     }
 
     @Test
