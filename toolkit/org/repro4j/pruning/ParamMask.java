@@ -637,6 +637,7 @@ public final class ParamMask {
         private final Maskable model;
         private final Map<String, UnaryOperator<NDArray>> previous = new LinkedHashMap<>();
         private final Map<String, NDArray> masks = new LinkedHashMap<>();
+        private final Map<String, BitSet> kept = new LinkedHashMap<>();
         private final NDManager manager;
         private boolean closed;
 
@@ -647,6 +648,7 @@ public final class ParamMask {
             mask.matrices.forEach((name, m) -> {
                 float[] flags = new float[m.size()];
                 m.bits().stream().forEach(i -> flags[i] = 1f);
+                kept.put(name, m.bits());
                 NDArray array = manager.create(flags, m.shape());
                 masks.put(name, array);
                 UnaryOperator<NDArray> before = model.weightTransforms().get(name);
@@ -660,8 +662,17 @@ public final class ParamMask {
             if (closed) {
                 throw new IllegalStateException("this mask was removed from the model; apply it again to prune");
             }
-            // W ⊙ 0 is −0 for a negative W; adding +0 stores +0, so a pruned weight reads and compares as 0
-            masks.forEach((name, m) -> model.parameter(name).muli(m).addi(0f));
+            // Copied in with set(), not multiplied in place: PyTorch refuses an in-place op on a weight that requires
+            // gradients wherever its thread-local grad mode is on, which is every thread but the engine's first (a
+            // notebook kernel runs cells on another). Writing +0 (never W·0 = −0) keeps pruned weights comparing as 0.
+            kept.forEach((name, bits) -> {
+                NDArray weight = model.parameter(name);
+                float[] values = weight.toFloatArray();
+                for (int i = bits.nextClearBit(0); i < values.length; i = bits.nextClearBit(i + 1)) {
+                    values[i] = 0f;
+                }
+                weight.set(values);
+            });
         }
 
         /** Restores the transforms the model had before {@link #applyTo}; idempotent. */
