@@ -33,9 +33,9 @@
  * <p><b>Budget.</b> A 1024-wide step costs about 23 ms of CPU on the 2-core machine, a gradual step about 6 ms more
  * ({@code ParamMask} zeroes the removed weights by copying all 1.86 M weights out and back after every step; each
  * of the 25 mask updates adds about 40 ms), so a 3-epoch run costs 30–40 s. The notebook trains five of them
- * (dense-large; gradual to 80, 90 and 98 %) plus the small-dense model and five fine-tunings: 3 min 43 s – 3 min 50 s
- * of CPU at one intra-op thread (the wall time on the shared machine was 6½ – 7 min). The gradual curve therefore
- * has three points, one-shot (only a fine-tuning each) five.
+ * (dense-large; gradual to 80, 90 and 98 %) plus the small-dense model and five fine-tunings: 3 min 39 s – 4 min 06 s
+ * of CPU at one intra-op thread in four full runs (5 – 11 min of wall time on the shared, loaded machine). The
+ * gradual curve therefore has three points, one-shot (only a fine-tuning each) five.
  *
  * <p><b>Prototype, before the notebook</b> (seed 42, same recipe, one-off runs): from scratch at 700 steps
  * (1.5 epochs), large-sparse 0.8424 against small-dense 0.8456 and dense-large 0.8687; at 3 epochs, large-sparse
