@@ -4,7 +4,13 @@
  * <ul>
  *   <li>{@link org.repro4j.nas.ElasticMlp} and {@link org.repro4j.nas.SubModel} — an {@code Mlp} whose forward
  *       pass runs any width-and-depth prefix on the shared parameters, extracts it as a standalone model, and counts
- *       its parameters and FLOPs (SortedNet's sorted architecture; BigNAS's elastic width and depth).</li>
+ *       its parameters and FLOPs (SortedNet's sorted architecture; BigNAS's elastic width and depth);</li>
+ *   <li>{@link org.repro4j.nas.SubModelSpace} — the sub-models a supernet trains and deploys, sorted by FLOPs
+ *       (SortedNet's nested grid of one width per depth, or BigNAS's width per layer);</li>
+ *   <li>{@link org.repro4j.nas.SamplingRule} — which sub-models one step trains: random (SortedNet), the sandwich
+ *       rule (BigNAS), complexity-shifted ({@link org.repro4j.nas.ComplexityShiftedSampling}, ShiftNAS), all;</li>
+ *   <li>{@link org.repro4j.nas.SupernetTraining} — the step for {@code Fit.step}: the sampled sub-models' gradients
+ *       accumulated into one update, with in-place distillation from the largest (BigNAS).</li>
  * </ul>
  */
 package org.repro4j.nas;
