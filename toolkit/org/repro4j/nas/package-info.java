@@ -10,7 +10,10 @@
  *   <li>{@link org.repro4j.nas.SamplingRule} — which sub-models one step trains: random (SortedNet), the sandwich
  *       rule (BigNAS), complexity-shifted ({@link org.repro4j.nas.ComplexityShiftedSampling}, ShiftNAS), all;</li>
  *   <li>{@link org.repro4j.nas.SupernetTraining} — the step for {@code Fit.step}: the sampled sub-models' gradients
- *       accumulated into one update, with in-place distillation from the largest (BigNAS).</li>
+ *       accumulated into one update, with in-place distillation from the largest (BigNAS);</li>
+ *   <li>{@link org.repro4j.nas.LayerExits} — the depth sub-models of a {@code TinyTransformerLM} through its shared
+ *       final LayerNorm and unembedding: the logit lens of a normally trained model, perplexity per exit layer,
+ *       sorted fine-tuning (Sorted LLaMA / SoFT) as a {@code Fit} step, and a depth prefix as a standalone model.</li>
  * </ul>
  */
 package org.repro4j.nas;
