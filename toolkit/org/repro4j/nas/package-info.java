@@ -13,7 +13,9 @@
  *       accumulated into one update, with in-place distillation from the largest (BigNAS);</li>
  *   <li>{@link org.repro4j.nas.LayerExits} — the depth sub-models of a {@code TinyTransformerLM} through its shared
  *       final LayerNorm and unembedding: the logit lens of a normally trained model, perplexity per exit layer,
- *       sorted fine-tuning (Sorted LLaMA / SoFT) as a {@code Fit} step, and a depth prefix as a standalone model.</li>
+ *       sorted fine-tuning (Sorted LLaMA / SoFT) as a {@code Fit} step, and a depth prefix as a standalone model;</li>
+ *   <li>{@link org.repro4j.nas.SizeAccuracy} — sub-models' parameters, FLOPs and a metric as a table, and the
+ *       size → metric picture against standalone models.</li>
  * </ul>
  */
 package org.repro4j.nas;
