@@ -18,6 +18,7 @@ import org.repro4j.train.Fit;
 import org.repro4j.train.TrainingStep;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -154,8 +155,9 @@ public final class LayerExits implements TrainingStep {
      * Next-token perplexity at every exit.
      *
      * @param batches evaluation batches, e.g. {@code new LmBatches(evalIds, 32, 32).sequential()}
-     * @return one row per exit, ascending: {@code exit_layer}, {@code nll_nats} (mean cross-entropy over all
-     *     targets) and {@code perplexity} = exp(nll)
+     * @return one row per exit, ascending: {@code exit_layer}, the depth sub-model's {@code parameters} and
+     *     {@code flops_per_token} ({@link #flops}), {@code nll_nats} (mean cross-entropy over all targets) and
+     *     {@code perplexity} = exp(nll)
      * @throws IllegalArgumentException if there is no batch
      */
     public Table perplexity(List<LmBatch> batches) {
@@ -175,14 +177,18 @@ public final class LayerExits implements TrainingStep {
             }
         }
         IntColumn exit = IntColumn.create("exit_layer");
+        LongColumn parameters = LongColumn.create("parameters");
+        LongColumn flops = LongColumn.create("flops_per_token");
         DoubleColumn nll = DoubleColumn.create("nll_nats");
         DoubleColumn perplexity = DoubleColumn.create("perplexity");
         for (int k = 0; k < exits.length; k++) {
             exit.append(exits[k]);
+            parameters.append(parameters(lm, exits[k]));
+            flops.append(flops(lm, exits[k]));
             nll.append(nllSum[k] / targets);
             perplexity.append(Math.exp(nllSum[k] / targets));
         }
-        return Table.create("perplexity per exit layer", exit, nll, perplexity);
+        return Table.create("perplexity per exit layer", exit, parameters, flops, nll, perplexity);
     }
 
     /**
@@ -206,6 +212,42 @@ public final class LayerExits implements TrainingStep {
             }
         }
         return shallow;
+    }
+
+    /**
+     * @param lm the model
+     * @param depth blocks kept, in {@code [1, n_layers]}
+     * @return parameters of the depth sub-model: embeddings, its blocks, final LayerNorm and unembedding
+     * @throws IllegalArgumentException if {@code depth} is out of range
+     */
+    public static long parameters(TinyTransformerLM lm, int depth) {
+        requireDepth(lm, depth, "depth");
+        return lm.parameterNames().stream().filter(name -> blockOf(name) < depth)
+                .mapToLong(name -> lm.parameter(name).size()).sum();
+    }
+
+    /**
+     * FLOPs per token of the depth sub-model's weight products, 2 per multiply-add as in
+     * {@code org.repro4j.pruning.SparsityReport}: its blocks' {@code W_Q, W_K, W_V, W_O, W_in, W_out} and the
+     * unembedding; attention's score and value products (which grow with the context), norms, biases and
+     * activations are not counted.
+     *
+     * @param lm the model
+     * @param depth blocks kept, in {@code [1, n_layers]}
+     * @return {@code 2 · (Σ_{l < depth} block weights + d_model · vocab)}
+     * @throws IllegalArgumentException if {@code depth} is out of range
+     */
+    public static long flops(TinyTransformerLM lm, int depth) {
+        requireDepth(lm, depth, "depth");
+        long blockWeights = lm.maskableParameterNames().stream().filter(name -> blockOf(name) < depth)
+                .mapToLong(name -> lm.parameter(name).size()).sum();
+        return 2 * (blockWeights + (long) lm.config().dModel() * lm.config().vocabSize());
+    }
+
+    /** @return the block index of a parameter named {@code blocks.l.…}, or −1 for the embeddings and the head */
+    private static int blockOf(String parameter) {
+        return parameter.startsWith("blocks.")
+                ? Integer.parseInt(parameter.substring(7, parameter.indexOf('.', 7))) : -1;
     }
 
     private static void requireDepth(TinyTransformerLM lm, int depth, String what) {

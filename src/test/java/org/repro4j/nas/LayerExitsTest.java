@@ -19,6 +19,7 @@ import org.repro4j.data.LmBatches;
 import org.repro4j.hooks.ActivationCache;
 import org.repro4j.loss.CrossEntropy;
 import org.repro4j.models.transformer.TinyTransformerLM;
+import org.repro4j.pruning.SparsityReport;
 import org.repro4j.models.transformer.TransformerConfig;
 import org.repro4j.train.Batch;
 import org.repro4j.train.Batches;
@@ -101,7 +102,14 @@ class LayerExitsTest {
     void perplexityIsReportedForEveryExit() {
         try (TinyTransformerLM lm = TinyTransformerLM.create(CONFIG, 4)) {
             Table table = LayerExits.of(lm, 1, 3).perplexity(new LmBatches(stream(200), 4, 6).sequential());
-            assertEquals(List.of("exit_layer", "nll_nats", "perplexity"), table.columnNames());
+            assertEquals(List.of("exit_layer", "parameters", "flops_per_token", "nll_nats", "perplexity"),
+                    table.columnNames());
+            try (TinyTransformerLM shallow = LayerExits.extract(lm, 1)) {
+                long size = shallow.parameterNames().stream().mapToLong(n -> shallow.parameter(n).size()).sum();
+                assertEquals(size, table.longColumn("parameters").getLong(0));
+                assertEquals(SparsityReport.of(shallow).denseFlops() + 2 * 8 * 9,
+                        table.longColumn("flops_per_token").getLong(0), "block weights, then the unembedding");
+            }
             assertEquals(List.of(1, 3), table.intColumn("exit_layer").asList());
             for (int row = 0; row < 2; row++) {
                 double nll = table.doubleColumn("nll_nats").getDouble(row);
