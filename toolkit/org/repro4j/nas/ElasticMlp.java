@@ -74,7 +74,8 @@ public final class ElasticMlp {
      *     result and the temporaries
      * @param subModel the sub-model to run
      * @return logits, shape {@code [batch, outputs]}
-     * @throws IllegalArgumentException if the sub-model does not fit the supernet (see {@link #requireFits})
+     * @throws IllegalArgumentException if the sub-model is deeper than the supernet or keeps more units of a layer
+     *     than the layer has (the message names the layer and the valid range)
      */
     public NDArray logits(NDArray input, SubModel subModel) {
         requireFits(subModel);

@@ -27,7 +27,8 @@ import org.repro4j.loss.LossFunction;
 
 /**
  * Trains a DJL block with a lean, seeded loop: per step one batch, forward, loss, backward, one fused optimizer
- * update per parameter tensor. Evaluation runs every N steps on named splits with the metrics you choose; the
+ * update per parameter tensor; a custom {@link TrainingStep} may run several forward and backward passes per batch
+ * instead ({@link #step}). Evaluation runs every N steps on named splits with the metrics you choose; the
  * history is a Tablesaw table; a progress bar updates in place in a notebook.
  *
  * <pre>{@code
