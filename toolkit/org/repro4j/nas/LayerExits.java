@@ -32,7 +32,8 @@ import tech.tablesaw.api.Table;
  *
  * <p>Every exit is read from one forward pass of the whole model: the residual stream after block l−1 is recorded
  * at its hook point {@code blocks.(l−1).hook_resid_post}, and the exit at the last layer is the model's own output.
- * A depth sub-model runs on its own, as fast as its depth allows, after {@link #extract}.
+ * To run one depth sub-model alone, as fast as its depth allows, either extract it ({@link #extract}) or give the
+ * model the layer plan {@code LayerPlan.earlyExit(n_layers, l)}, which computes the same logits.
  *
  * <pre>{@code
  * LayerExits exits = LayerExits.of(lm, 2, 4, 6, 8);
@@ -99,9 +100,14 @@ public final class LayerExits implements TrainingStep {
      * @param tokens token ids {@code [batch, seq]}; their manager owns the results
      * @return exit layer → next-token logits {@code [batch, seq, vocab]}, ascending exits; differentiable
      * @throws IllegalArgumentException if the tokens are invalid for the model
-     * @throws IllegalStateException if the block before an exit did not run
+     * @throws IllegalStateException if the model has a layer plan, or the block before an exit did not run
      */
     public Map<Integer, NDArray> logits(NDArray tokens) {
+        if (lm.layerPlan() != null) {
+            throw new IllegalStateException("exits read the forward pass through every block, but the model runs "
+                    + lm.layerPlan() + "; call lm.clearLayerPlan() first (LayerPlan.earlyExit(n, l) alone computes"
+                    + " exit l's logits)");
+        }
         Map<Integer, NDArray> resid = new HashMap<>();
         NDArray last;
         try (Hooks hooks = Hooks.open().read((hook, x) -> {

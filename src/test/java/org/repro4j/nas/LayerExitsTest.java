@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.repro4j.data.LmBatches;
 import org.repro4j.hooks.ActivationCache;
 import org.repro4j.loss.CrossEntropy;
+import org.repro4j.models.transformer.LayerPlan;
 import org.repro4j.models.transformer.TinyTransformerLM;
 import org.repro4j.pruning.SparsityReport;
 import org.repro4j.models.transformer.TransformerConfig;
@@ -63,6 +64,13 @@ class LayerExitsTest {
             try (TinyTransformerLM full = LayerExits.extract(lm, 3)) {
                 assertArrayEquals(lm.logits(x).toFloatArray(), full.logits(x).toFloatArray(), 1e-6f);
             }
+            // the early-exit layer plan runs block 0 alone, then the same shared head
+            lm.setLayerPlan(LayerPlan.earlyExit(3, 1));
+            assertArrayEquals(logits.get(1).toFloatArray(), lm.logits(x).toFloatArray(), 0f);
+            IllegalStateException planned = assertThrows(IllegalStateException.class,
+                    () -> LayerExits.of(lm, 1).logits(x));
+            assertTrue(planned.getMessage().contains("clearLayerPlan"), planned.getMessage());
+            lm.clearLayerPlan();
         }
     }
 
