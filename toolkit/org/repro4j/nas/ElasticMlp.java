@@ -21,7 +21,7 @@ import org.repro4j.models.Mlp;
  * its Place: Towards a Generalized Solution for Training Many-in-One Neural Networks", arXiv 2309.00255) and the
  * children of BigNAS's single-stage model with elastic width and depth (Yu, Jin, Liu, Bender, Kindermans, Tan,
  * Huang, Song, Pang &amp; Le, 2020, "BigNAS: Scaling Up Neural Architecture Search with Big Single-Stage Models",
- * ECCV 2020, arXiv 2003.11142, §3.1), where a child takes the first channels and the first layers.
+ * ECCV 2020, arXiv 2003.11142), where a child takes the first channels and the first layers.
  *
  * <p>The full-size sub-model ({@link #largest()}) runs the model's own operations on the whole weights, so its
  * logits, gradients and training equal the model's bit for bit. Weight transforms set on the model (e.g. a pruning

@@ -12,7 +12,7 @@ import java.util.Random;
  *       gradient accumulation (Valipour et al., 2023, arXiv 2309.00255), and the "uniform sampling" baseline of
  *       ShiftNAS;</li>
  *   <li>{@link #sandwich} — the largest, the smallest and n random sub-models: the sandwich rule of BigNAS (Yu et
- *       al., ECCV 2020, arXiv 2003.11142, §3.1; n = 2 there), taken from slimmable networks (Yu &amp; Huang, 2019,
+ *       al., ECCV 2020, arXiv 2003.11142; n = 2 there), taken from slimmable networks (Yu &amp; Huang, 2019,
  *       "Universally Slimmable Networks and Improved Training Techniques", ICCV 2019, arXiv 1903.05134);</li>
  *   <li>{@link #complexityShifted} — sampling by complexity band with probabilities shifted towards the bands whose
  *       loss still falls: ShiftNAS (Zhang, Yu, Zhao &amp; Ou, 2023, "ShiftNAS: Improving One-shot NAS via Probability

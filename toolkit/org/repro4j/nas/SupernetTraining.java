@@ -18,9 +18,9 @@ import org.repro4j.train.TrainingStep;
  * One training step of a weight-sharing supernet, for {@link Fit#step}: the sub-models a {@link SamplingRule} picks
  * are each run on the step's batch and back-propagated in turn, so their gradients add up in the shared weights
  * before Fit's one optimizer update (gradient accumulation over sub-models: SortedNet, Valipour et al., 2023, arXiv
- * 2309.00255; the sandwich rule of BigNAS, Yu et al., ECCV 2020, arXiv 2003.11142, §3.1).
+ * 2309.00255; the sandwich rule of BigNAS, Yu et al., ECCV 2020, arXiv 2003.11142).
  *
- * <p><b>In-place distillation</b> (BigNAS §3.1, from Yu &amp; Huang, ICCV 2019, arXiv 1903.05134): with
+ * <p><b>In-place distillation</b> (BigNAS, from Yu &amp; Huang, ICCV 2019, arXiv 1903.05134): with
  * {@link #inplaceDistillation()} the largest sub-model of the space is trained on the labels first, and its softmax
  * predictions, detached from the graph, are the targets of every other sub-model of the step
  * ({@link SoftTargetCrossEntropy}); no gradient flows from a child's loss into the teacher. The largest must then be

@@ -17,5 +17,11 @@
  *   <li>{@link org.repro4j.nas.SizeAccuracy} — sub-models' parameters, FLOPs and a metric as a table, and the
  *       size → metric picture against standalone models.</li>
  * </ul>
+ *
+ * <p><b>Sources.</b> SortedNet: Valipour, Rezagholizadeh, Rajabzadeh, Kavehzadeh, Tahaei, Chen &amp; Ghodsi (2023),
+ * arXiv 2309.00255. BigNAS: Yu, Jin, Liu, Bender, Kindermans, Tan, Huang, Song, Pang &amp; Le, ECCV 2020, arXiv
+ * 2003.11142. ShiftNAS: Zhang, Yu, Zhao &amp; Ou, ICCV 2023, arXiv 2307.08300. Sorted LLaMA (SoFT): Kavehzadeh,
+ * Valipour, Tahaei, Ghodsi, Chen &amp; Rezagholizadeh (2023), arXiv 2309.08968. Section and equation numbers are
+ * not given: they could not be checked against the papers here; each paper's notebook adds them.
  */
 package org.repro4j.nas;
