@@ -62,7 +62,8 @@ final class SamplingRules {
         public void observe(List<SubModel> trained, double[] losses) {
             int skip = extremes().size();
             if (children != null) {
-                children.observe(trained.subList(skip, trained.size()), Arrays.copyOfRange(losses, skip, losses.length));
+                children.observe(trained.subList(skip, trained.size()),
+                        Arrays.copyOfRange(losses, skip, losses.length));
             }
         }
 

@@ -137,7 +137,8 @@ public final class SizeAccuracy {
             NDList outputs = new NDList();
             long n = inputs.getShape().get(0);
             for (long from = 0; from < n; from += EVAL_BATCH) {
-                outputs.add(logits.apply(inputs.get(scope, new NDIndex("{}:{}", from, Math.min(n, from + EVAL_BATCH)))));
+                NDIndex rows = new NDIndex("{}:{}", from, Math.min(n, from + EVAL_BATCH));
+                outputs.add(logits.apply(inputs.get(scope, rows)));
             }
             NDArray predictions = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs);
             return compute.compute(predictions, targets);
