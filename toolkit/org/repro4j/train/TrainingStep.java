@@ -10,8 +10,9 @@ import ai.djl.ndarray.NDArray;
  * gradient accumulation within a step.
  *
  * <pre>{@code
- * Fit.of(model).data(x, y, 128).step((batch, backward) -> {
- *     NDArray loss = lossOf(model, batch);   // any scalar built from the model's parameters
+ * CrossEntropy crossEntropy = new CrossEntropy();
+ * Fit.of(mlp).data(x, y, 128).step((batch, backward) -> {   // the default step, written out
+ *     NDArray loss = crossEntropy.apply(mlp.logits(batch.inputs()), batch.targets());
  *     backward.backward(loss);
  *     return loss.toFloatArray()[0];
  * }).steps(1000).run();
