@@ -1,5 +1,7 @@
 package org.repro4j.analysis;
 
+import java.util.Arrays;
+
 /** Correlation coefficients of paired samples. */
 public final class Correlation {
 
@@ -40,5 +42,44 @@ public final class Correlation {
             syy += dy * dy;
         }
         return sxy / Math.sqrt(sxx * syy);
+    }
+
+    /**
+     * Spearman's rank correlation: Pearson's r of the samples' ranks, tied values sharing their mean rank (e.g. how
+     * monotonically sub-models' accuracy grows with their size).
+     *
+     * @param x first sample
+     * @param y second sample, paired with {@code x}
+     * @return ρ in [−1, 1]; NaN if either sample is constant
+     * @throws IllegalArgumentException if the lengths differ or fewer than 2 pairs are given
+     */
+    public static double spearman(double[] x, double[] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("paired samples must have equal lengths; got " + x.length + " and "
+                    + y.length);
+        }
+        return pearson(ranks(x), ranks(y));
+    }
+
+    /** @return 1-based ranks, ties given the mean of the ranks they span */
+    private static double[] ranks(double[] values) {
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+        double[] ranks = new double[values.length];
+        for (int start = 0; start < order.length; ) {
+            int end = start;
+            while (end + 1 < order.length && values[order[end + 1]] == values[order[start]]) {
+                end++;
+            }
+            double mean = (start + end) / 2.0 + 1;
+            for (int k = start; k <= end; k++) {
+                ranks[order[k]] = mean;
+            }
+            start = end + 1;
+        }
+        return ranks;
     }
 }

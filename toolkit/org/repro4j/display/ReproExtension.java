@@ -34,6 +34,7 @@ public final class ReproExtension implements Extension {
             "org.repro4j.models",
             "org.repro4j.models.transformer",
             "org.repro4j.moe",
+            "org.repro4j.nas",
             "org.repro4j.plot",
             "org.repro4j.pruning",
             "org.repro4j.train");

@@ -121,6 +121,51 @@ public final class Plots {
     }
 
     /**
+     * Named point sets with named reference lines on one pair of axes, e.g. the sub-models of a supernet as points
+     * against the line through standalone models of the same sizes, accuracy over FLOPs.
+     *
+     * @param points series name → {x values, y values} ({@code [2][n]}), drawn as markers only
+     * @param lines series name → {x values, y values} ({@code [2][m]}), drawn as lines with markers, points joined
+     *     in ascending x
+     * @param logX whether the x axis is logarithmic (x ≤ 0 left out)
+     * @return the chart, with a legend; pairs with a non-finite coordinate are left out, empty series omitted
+     * @throws IllegalArgumentException if a series' x and y lengths differ
+     */
+    public static XYChart pointsAndLines(String title, String xLabel, String yLabel, Map<String, double[][]> points,
+            Map<String, double[][]> lines, boolean logX) {
+        XYChart chart = xy(title, xLabel, yLabel);
+        chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setMarkerSize(6);
+        for (Map.Entry<String, double[][]> s : points.entrySet()) {
+            double[][] xy = finiteSeries(s.getKey(), s.getValue(), logX);
+            if (xy[0].length > 0) {
+                chart.addSeries(s.getKey(), xy[0], xy[1]).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            }
+        }
+        for (Map.Entry<String, double[][]> s : lines.entrySet()) {
+            double[][] xy = finiteSeries(s.getKey(), s.getValue(), logX);
+            Integer[] order = new Integer[xy[0].length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (a, b) -> Double.compare(xy[0][a], xy[0][b]));
+            if (order.length > 0) {
+                chart.addSeries(s.getKey(), Arrays.stream(order).mapToDouble(i -> xy[0][i]).toArray(),
+                        Arrays.stream(order).mapToDouble(i -> xy[1][i]).toArray())
+                        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        markIfEmpty(chart.getSeriesMap().isEmpty(), chart);
+        return chart;
+    }
+
+    private static double[][] finiteSeries(String name, double[][] xy, boolean positiveX) {
+        if (xy.length != 2 || xy[0].length != xy[1].length) {
+            throw new IllegalArgumentException("series '" + name + "' needs {x values, y values} of equal length; got "
+                    + (xy.length == 2 ? xy[0].length + " x and " + xy[1].length + " y values" : xy.length + " rows"));
+        }
+        return finitePoints(xy[0], xy[1], positiveX);
+    }
+
+    /**
      * A binary classification picture: labelled points as two scatter series ("y = +1", "y = −1") and decision
      * boundaries as lines, e.g. a model's boundary against the Bayes line in latent space.
      *

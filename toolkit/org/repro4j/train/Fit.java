@@ -27,7 +27,8 @@ import org.repro4j.loss.LossFunction;
 
 /**
  * Trains a DJL block with a lean, seeded loop: per step one batch, forward, loss, backward, one fused optimizer
- * update per parameter tensor. Evaluation runs every N steps on named splits with the metrics you choose; the
+ * update per parameter tensor; a custom {@link TrainingStep} may run several forward and backward passes per batch
+ * instead ({@link #step}). Evaluation runs every N steps on named splits with the metrics you choose; the
  * history is a Tablesaw table; a progress bar updates in place in a notebook.
  *
  * <pre>{@code
@@ -87,6 +88,7 @@ public final class Fit {
     private final Map<String, EvalMetric> metrics = new LinkedHashMap<>();
     private IntConsumer afterStep = step -> {};
     private IntPredicate stopWhen = step -> false;
+    private TrainingStep trainingStep;
     private boolean progress = true;
     private String label;
 
@@ -145,6 +147,20 @@ public final class Fit {
     /** @param optimizer update rule and base learning rate (default Adam, lr 1e-3) @return this */
     public Fit optimizer(Optimizer optimizer) {
         this.optimizer = optimizer;
+        return this;
+    }
+
+    /**
+     * Replaces what a step computes before the optimizer update (by default: the model's forward pass, the loss and
+     * one backward pass) by a custom step, e.g. several sub-models of a supernet trained on the same batch with
+     * their gradients accumulated (the nas package's {@code SupernetTraining}). Evaluation splits still run the
+     * model's own forward pass and {@link #loss}.
+     *
+     * @param step the step's forward and backward passes, and the loss it reports
+     * @return this
+     */
+    public Fit step(TrainingStep step) {
+        this.trainingStep = step;
         return this;
     }
 
@@ -289,33 +305,31 @@ public final class Fit {
                 ProgressBar bar = progress ? ProgressBar.start(name, total) : null) {
             ParameterStore store = new ParameterStore(run, false);
             Optimizer.Updater updater = optimizer.start(parameters, run);
-            PtNDArray backwardSeed = null;
-            List<NDArray> gradients = null;
+            Backprop backprop = new Backprop(run);
+            TrainingStep training = trainingStep != null ? trainingStep : (batch, backward) -> {
+                NDArray prediction = model.forward(store, new NDList(batch.inputs()), true).singletonOrThrow();
+                NDArray objective = loss.apply(prediction, batch.targets());
+                backward.backward(objective);
+                return objective.toFloatArray()[0]; // getFloat() adds an indexing call to the 4-byte copy
+            };
+            NDArray[] gradients = new NDArray[parameters.size()];
             long taken = total;
             for (int step = 1; step <= total; step++) {
                 float lr = (float) (optimizer.learningRate() * schedule.factor(step - 1, total));
                 double value;
                 try (NDManager scope = run.newSubManager()) { // every temporary of this step is freed here
                     Batch batch = source.next(scope);
-                    NDArray objective;
-                    try (GradientCollector collector = engine.newGradientCollector()) { // records the forward pass
-                        NDArray prediction = model.forward(store, new NDList(batch.inputs()), true).singletonOrThrow();
-                        objective = loss.apply(prediction, batch.targets());
-                        if (backwardSeed == null) {
-                            backwardSeed = seedFor(objective, run);
-                        }
-                        // GradientCollector.backward would allocate and free this seed every step
-                        JniUtils.backward((PtNDArray) objective, backwardSeed, false, false);
+                    try (GradientCollector collector = engine.newGradientCollector()) { // records the forward passes
+                        value = training.run(batch, backprop);
                     }
-                    value = objective.toFloatArray()[0]; // getFloat() adds an indexing call to the 4-byte copy
                     if (!Double.isFinite(value)) {
                         throw new TrainingDivergedException(step, value, lastFiniteStep, lastFinite, history.table());
                     }
-                    if (gradients == null) {
-                        gradients = gradientsOf(parameters, run);
-                    }
                     for (int i = 0; i < parameters.size(); i++) {
-                        updater.update(i, step, lr, parameters.get(i), gradients.get(i));
+                        if (gradients[i] == null && (gradients[i] = gradientOf(parameters.get(i), run)) == null) {
+                            continue; // no forward pass of this run has used the parameter yet
+                        }
+                        updater.update(i, step, lr, parameters.get(i), gradients[i]);
                     }
                 }
                 lastFinite = value;
@@ -355,33 +369,48 @@ public final class Fit {
         }
     }
 
-    /**
-     * The gradient that starts the backward pass, dL/dL = 1, kept for the whole run.
-     *
-     * @throws IllegalStateException if the loss is not a scalar
-     */
-    private PtNDArray seedFor(NDArray objective, NDManager run) {
-        if (!objective.getShape().isScalar()) {
-            throw new IllegalStateException("the loss " + loss + " returned shape " + objective.getShape()
-                    + "; training needs a scalar (shape []), e.g. the mean over the batch");
+    /** Back-propagation from a scalar loss, with one seed dL/dL = 1 kept for the whole run. */
+    private final class Backprop implements TrainingStep.Backward {
+        private final NDManager run;
+        private PtNDArray seed;
+
+        Backprop(NDManager run) {
+            this.run = run;
         }
-        return (PtNDArray) run.ones(objective.getShape(), objective.getDataType());
+
+        /** @throws IllegalStateException if the first loss of the run is not a scalar */
+        @Override
+        public void backward(NDArray objective) {
+            if (seed == null) {
+                if (!objective.getShape().isScalar()) {
+                    throw new IllegalStateException("the training loss " + (trainingStep == null ? loss : "")
+                            + " has shape " + objective.getShape() + "; training needs a scalar (shape []), e.g."
+                            + " the mean over the batch");
+                }
+                seed = (PtNDArray) run.ones(objective.getShape(), objective.getDataType());
+            }
+            // GradientCollector.backward would allocate and free this seed every step
+            JniUtils.backward((PtNDArray) objective, seed, false, false);
+        }
     }
 
     /**
-     * Handles to the parameters' gradient arrays, taken once after the first backward pass and kept for the run:
-     * backward passes accumulate into the same arrays, and the optimizer zeroes them in place (DJL's fused updates
-     * call {@code zero_()}), so the handles stay valid; fetching them every step cost one native call, one Java
-     * wrapper and one release per parameter.
+     * A handle to a parameter's gradient array, taken once the first backward pass has reached the parameter and
+     * kept for the run: backward passes accumulate into the same array, and the optimizer zeroes it in place
+     * (DJL's fused updates call {@code zero_()}), so the handle stays valid; fetching it every step cost one native
+     * call, one Java wrapper and one release per parameter. Until a parameter has a gradient it is not updated, as
+     * PyTorch's optimizers skip a parameter whose gradient is None (e.g. a layer no sampled sub-model has used
+     * yet); from then on it is updated every step, with a zero gradient in steps that do not use it (Adam's bias
+     * correction counts the run's steps, not the parameter's).
+     *
+     * @return the handle, or null if no backward pass has reached the parameter
      */
-    private static List<NDArray> gradientsOf(List<NDArray> parameters, NDManager run) {
-        List<NDArray> gradients = new ArrayList<>(parameters.size());
-        for (NDArray weight : parameters) {
-            NDArray gradient = weight.getGradient();
+    private static NDArray gradientOf(NDArray parameter, NDManager run) {
+        NDArray gradient = JniUtils.getGradient((PtNDArray) parameter);
+        if (gradient != null) {
             gradient.attach(run); // the handle is made in the parameter's manager; free it when the run ends
-            gradients.add(gradient);
         }
-        return gradients;
+        return gradient;
     }
 
     private List<String> columns() {

@@ -312,6 +312,33 @@ public final class TinyTransformerLM extends PartsBlock implements Maskable, Aut
         return targetLogProbs(inputs, targets).div(-Math.log(2));
     }
 
+    /**
+     * The model's head — final LayerNorm, then unembedding — applied to any residual stream. On the output of block
+     * {@code l−1} ({@code blocks.(l−1).hook_resid_post}) it is the logit lens of a normally trained model
+     * (nostalgebraist, 2020, "interpreting GPT: the logit lens") and the output of the depth-l sub-model that
+     * shares the head (Kavehzadeh et al., 2023, "Sorted LLaMA", arXiv 2309.08968). The forward pass ends with the
+     * same operations on the last block's output, where it also runs the hook point {@code ln_final.hook_normalized};
+     * this method runs none, so a cache recorded around it still holds one entry per hook of the forward pass.
+     *
+     * @param resid a residual stream, shape {@code [batch, seq, d_model]}; its manager owns the result
+     * @return logits, shape {@code [batch, seq, vocab]}; differentiable with respect to {@code resid} and the head's
+     *     parameters (read through their weight transforms)
+     * @throws IllegalArgumentException if the last axis is not {@code d_model}
+     */
+    public NDArray logitLens(NDArray resid) {
+        Shape shape = resid.getShape();
+        if (shape.dimension() < 1 || shape.get(shape.dimension() - 1) != config.dModel()) {
+            throw new IllegalArgumentException("the head reads residual streams [batch, seq, " + config.dModel()
+                    + "]; got " + shape + ", e.g. record blocks.l.hook_resid_post with an ActivationCache");
+        }
+        NDManager scope = resid.getManager();
+        NDArray normalized = TransformerBlock.layerNorm(resid, effectiveWeight("ln_final.w", scope),
+                effectiveWeight("ln_final.b", scope));                                      // [b, s, d]
+        NDArray unembed = wU == null ? effectiveWeight("embed.W_E", scope).transpose()
+                : effectiveWeight("unembed.W_U", scope);                                     // [d, V]
+        return normalized.matMul(unembed);                                                  // [b, s, V]
+    }
+
     private NDArray targetLogProbs(NDArray inputs, NDArray targets) {
         if (!inputs.getShape().equals(targets.getShape())) {
             throw new IllegalArgumentException("inputs " + inputs.getShape() + " and targets " + targets.getShape()

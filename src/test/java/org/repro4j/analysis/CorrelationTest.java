@@ -17,4 +17,14 @@ class CorrelationTest {
         assertEquals(Double.NaN, Correlation.pearson(x, new double[] {2, 2, 2, 2, 2}));
         assertThrows(IllegalArgumentException.class, () -> Correlation.pearson(x, new double[] {1, 2}));
     }
+
+    @Test
+    void spearmanIsPearsonOfTheRanksWithTiesSharingTheirMeanRank() {
+        double[] x = {1, 2, 3, 4, 5};
+        assertEquals(1.0, Correlation.spearman(x, new double[] {1, 8, 27, 64, 125}), 1e-12, "any increasing map");
+        assertEquals(0.8, Correlation.spearman(x, new double[] {10, 30, 20, 50, 40}), 1e-12);
+        // y ranks (1, 2.5, 2.5, 4, 5) against 1..5: Σdx·dy = 9.5, Σdx² = 10, Σdy² = 9.5
+        assertEquals(9.5 / Math.sqrt(10 * 9.5), Correlation.spearman(x, new double[] {1, 2, 2, 3, 9}), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Correlation.spearman(x, new double[] {1, 2}));
+    }
 }

@@ -87,6 +87,23 @@ class MlpTest {
     }
 
     @Test
+    void eachHiddenLayerCanHaveItsOwnWidth() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Mlp mlp = new Mlp(6, new int[] {5, 3}, 2, Nonlinearity.GELU).initialize(manager, 1);
+            assertEquals(new Shape(5, 6), mlp.parameter("layers.0.linear.weight").getShape());
+            assertEquals(new Shape(3, 5), mlp.parameter("layers.1.linear.weight").getShape());
+            assertEquals(new Shape(2, 3), mlp.parameter("readout.weight").getShape());
+            assertArrayEquals(new int[] {5, 3}, mlp.widths());
+            assertEquals(2, mlp.depth());
+            assertEquals(Nonlinearity.GELU, mlp.activation());
+            assertEquals(new Shape(4, 2), mlp.logits(manager.ones(new Shape(4, 1, 2, 3))).getShape());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Mlp(6, new int[] {5, 0}, 2, Nonlinearity.RELU));
+            assertTrue(e.getMessage().contains("widths=[5, 0]"), e.getMessage());
+        }
+    }
+
+    @Test
     void badSizesAreRejectedWithTheValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Mlp(784, 2, 0, 10, Nonlinearity.RELU));

@@ -133,6 +133,23 @@ class PlotsTest {
     }
 
     @Test
+    void pointsAndLinesDrawMarkersAndSortedLinesOnALogAxis() {
+        XYChart chart = Plots.pointsAndLines("accuracy by size", "FLOPs per example", "accuracy",
+                Map.of("sub-models", new double[][] {{100, 400, 0, NAN}, {0.80, 0.90, 0.5, 0.7}}),
+                Map.of("standalone", new double[][] {{400, 100}, {0.91, 0.82}}), true);
+        render(chart);
+        assertArrayEquals(new double[] {100, 400}, chart.getSeriesMap().get("sub-models").getXData(),
+                "x = 0 is left out on a log axis, and NaN everywhere");
+        assertArrayEquals(new double[] {0.82, 0.91}, chart.getSeriesMap().get("standalone").getYData(),
+                "the line runs in ascending x");
+        XYChart empty = Plots.pointsAndLines("t", "x", "y", Map.of(), Map.of(), false);
+        render(empty);
+        assertTrue(empty.getTitle().endsWith("(no data yet)"));
+        assertThrows(IllegalArgumentException.class, () -> Plots.pointsAndLines("t", "x", "y",
+                Map.of("bad", new double[][] {{1, 2}, {1}}), Map.of(), false));
+    }
+
+    @Test
     void decisionBoundariesSplitPointsByLabelAndDrawEachBoundary() {
         XYChart chart = Plots.decisionBoundaries("surface", "z_s", "z_c",
                 new double[] {0, 1, 2, NAN}, new double[] {0, 1, 2, 3}, new float[] {1, -1, 1, -1},

@@ -226,6 +226,46 @@ class FitTest {
     }
 
     @Test
+    void aCustomStepsBackwardPassesAddUpBeforeTheOneUpdate() {
+        NDArray[] train = blobs(64, 1);
+        CrossEntropy crossEntropy = new CrossEntropy();
+        Mlp twice = mlp(2);
+        double[] losses = Fit.of(twice).data(train[0], train[1], 16).optimizer(Optimizer.sgd(0.05)).steps(5)
+                .logEvery(1).quiet()
+                .step((batch, backward) -> {
+                    for (int pass = 0; pass < 2; pass++) {
+                        backward.backward(crossEntropy.apply(twice.logits(batch.inputs()), batch.targets()));
+                    }
+                    return 0.5;
+                })
+                .run().history().doubleColumn("train_loss").asDoubleArray();
+        Mlp once = mlp(2);
+        Fit.of(once).data(train[0], train[1], 16).optimizer(Optimizer.sgd(0.1)).steps(5).quiet().run();
+        for (String name : once.parameterNames()) {
+            // two equal gradients at lr 0.05 move a weight exactly as one gradient at lr 0.1 (doubling is exact)
+            assertArrayEquals(once.parameter(name).toFloatArray(), twice.parameter(name).toFloatArray(), 0f, name);
+        }
+        assertArrayEquals(new double[] {0.5, 0.5, 0.5, 0.5, 0.5}, losses, 0.0, "the step's own loss is reported");
+    }
+
+    @Test
+    void aParameterNoPassHasUsedIsNotUpdated() {
+        NDArray[] train = blobs(32, 1);
+        Mlp model = mlp(3);
+        float[] hidden = model.parameter("layers.0.linear.weight").toFloatArray();
+        float[] bias = model.parameter("readout.bias").toFloatArray();
+        Fit.of(model).data(train[0], train[1], 8).optimizer(Optimizer.adam(0.1)).steps(3).quiet()
+                .step((batch, backward) -> {
+                    NDArray loss = model.parameter("readout.bias").square().sum();
+                    backward.backward(loss);
+                    return loss.toFloatArray()[0];
+                })
+                .run();
+        assertArrayEquals(hidden, model.parameter("layers.0.linear.weight").toFloatArray(), 0f);
+        assertFalse(Arrays.equals(bias, model.parameter("readout.bias").toFloatArray()), "the used bias moved");
+    }
+
+    @Test
     void missingSetUpIsReportedWithTheFix() {
         assertThrows(IllegalArgumentException.class, () -> Fit.of(new Mlp(2, 0, 0, 1, Nonlinearity.RELU)));
         IllegalStateException noData = assertThrows(IllegalStateException.class, () -> Fit.of(mlp(1)).steps(5).run());
