@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.repro4j.models.Maskable;
 import org.repro4j.models.WeightLayout;
 import tech.tablesaw.api.DoubleColumn;
@@ -34,8 +35,10 @@ import tech.tablesaw.api.Table;
  * </ul>
  * One deviation, a guard: a swap is made only if it does not increase the row's exact squared reconstruction error
  * {@code ‖(W_i − Ŵ_i)·X‖²} over the calibration tokens (computed from the inputs' Gram matrix, O(in) per swap);
- * otherwise the row stops, as the authors' rows stop when a swap would flip the sign of {@code ε}. So the layer's
- * reconstruction error never increases, cycle by cycle ({@link Result#errors()}).
+ * otherwise the row stops. The authors' code has an optional stop when a swap would flip the sign of {@code ε},
+ * but it is off by default ({@code --without_same_sign} defaults to true), so their rows run until the threshold
+ * or the cycle limit. With the guard the layer's reconstruction error never increases, cycle by cycle
+ * ({@link Result#errors()}).
  *
  * <p>Layers are refined in forward order, each with its inputs recorded after the earlier layers' refined masks are
  * applied (the authors prune and refine block after block).
@@ -108,10 +111,31 @@ public final class DSnoT {
      *     which zeroes the weights DSnoT would grow back), naming the parameter
      */
     public static Result refine(Maskable model, ParamMask initial, NDArray calibration, Settings settings) {
+        return refine(model, initial, calibration, settings, name -> true);
+    }
+
+    /**
+     * As {@link #refine(Maskable, ParamMask, NDArray, Settings)}, refining only some of the mask's parameters; the
+     * others keep the initial mask but still shape the inputs of the weights after them. The authors' code, run as
+     * their README says, refines only the attention projections of each LLaMA block and leaves the MLP matrices at
+     * the initial method's mask ({@code --skip_layer} defaults to {@code mlp} in {@code main.py}).
+     *
+     * @param refined which of the mask's parameters to refine; only they appear in {@link Result#errors()} and
+     *     {@link Result#swaps()}
+     * @return the mask, refined where {@code refined} says and the initial one elsewhere, and the record of the
+     *     refined parameters
+     * @throws IllegalArgumentException as {@link #refine(Maskable, ParamMask, NDArray, Settings)}, checking only
+     *     the refined parameters' weights
+     */
+    public static Result refine(Maskable model, ParamMask initial, NDArray calibration, Settings settings,
+            Predicate<String> refined) {
         initial.requireFits(model);
         Map<String, double[]> errors = new LinkedHashMap<>();
         Map<String, Integer> swaps = new LinkedHashMap<>();
         ParamMask mask = LayerInputs.sequential(model, initial.names(), calibration, true, (name, inputs) -> {
+            if (!refined.test(name)) {
+                return initial.bits(name);
+            }
             Layer layer = new Layer(model, name, initial.bits(name), inputs, settings);
             errors.put(name, layer.errorByCycle);
             swaps.put(name, layer.swaps);

@@ -15,7 +15,9 @@ import org.repro4j.models.WeightLayout;
  * output"). No weight update and no gradient: one forward pass over the calibration set per layer.
  *
  * <p>As in the authors' implementation, layers are pruned in forward order and each layer's inputs are recorded
- * with the earlier layers already pruned. Activations come from the model's hook points ({@link
+ * with the earlier layers already pruned. The authors record a whole transformer block's inputs at once, with that
+ * block still dense; here each group of weights reading the same hook is recorded anew, so a block's W_O sees its
+ * pruned W_Q, W_K, W_V. Activations come from the model's hook points ({@link
  * org.repro4j.models.WeightLayout#inputHook()}).
  *
  * <pre>{@code

@@ -2,6 +2,7 @@ package org.repro4j.papers.dsnot;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
+import java.util.function.Predicate;
 import org.repro4j.analysis.Surprisal;
 import org.repro4j.data.LmBatch;
 import org.repro4j.models.Maskable;
@@ -18,7 +19,10 @@ import org.repro4j.pruning.Wanda;
  * comparison for LLaMA-7B at 70 % sparsity (26.79 perplexity below Wanda's).
  *
  * <p>Both criteria live in {@link org.repro4j.pruning}: {@link Wanda#prune} and {@link DSnoT#refine}. This class
- * runs them one after the other on the same calibration tokens and measures what the paper reports.
+ * runs them one after the other on the same calibration tokens and measures what the paper reports. As in the
+ * authors' code run as their README says ({@code --skip_layer} defaults to {@code mlp} in {@code main.py} of
+ * zyxxmu/DSnoT), DSnoT refines only the attention projections ({@link #ATTENTION}); the MLP matrices keep Wanda's
+ * mask. {@link #ALL_MATRICES} refines every pruned matrix instead.
  *
  * <pre>{@code
  * var c = TrainingFreeFineTuning.compare(lm, calibration, eval, 0.7, DSnoT.Settings.paper().withUpdateThreshold(0));
@@ -28,6 +32,15 @@ import org.repro4j.pruning.Wanda;
 public final class TrainingFreeFineTuning {
 
     private TrainingFreeFineTuning() {}
+
+    /**
+     * The matrices the authors' DSnoT refines by default: each block's attention projections {@code W_Q, W_K, W_V,
+     * W_O} (LLaMA's {@code self_attn.*_proj}), not the MLP's.
+     */
+    public static final Predicate<String> ATTENTION = name -> name.contains(".attn.");
+
+    /** Every matrix Wanda prunes, the MLP's too ({@code --skip_layer no_skip} in the authors' code). */
+    public static final Predicate<String> ALL_MATRICES = name -> true;
 
     /**
      * Wanda and Wanda + DSnoT at one sparsity.
@@ -60,8 +73,8 @@ public final class TrainingFreeFineTuning {
     }
 
     /**
-     * Prunes with Wanda, refines with DSnoT and evaluates both. The model is not changed: masks are applied only
-     * while they are evaluated.
+     * Prunes with Wanda, refines the attention projections with DSnoT (the authors' default, {@link #ATTENTION}) and
+     * evaluates both. The model is not changed: masks are applied only while they are evaluated.
      *
      * @param lm the dense model
      * @param calibration calibration token ids {@code [n, seq]}
@@ -74,8 +87,21 @@ public final class TrainingFreeFineTuning {
      */
     public static Comparison compare(TinyTransformerLM lm, NDArray calibration, List<LmBatch> eval, double sparsity,
             DSnoT.Settings settings) {
+        return compare(lm, calibration, eval, sparsity, settings, ATTENTION);
+    }
+
+    /**
+     * As {@link #compare(TinyTransformerLM, NDArray, List, double, DSnoT.Settings)}, choosing the matrices DSnoT
+     * refines.
+     *
+     * @param refined the matrices DSnoT refines, e.g. {@link #ATTENTION} or {@link #ALL_MATRICES}; the others keep
+     *     Wanda's mask
+     * @return the masks, DSnoT's record (of the refined matrices) and both perplexities
+     */
+    public static Comparison compare(TinyTransformerLM lm, NDArray calibration, List<LmBatch> eval, double sparsity,
+            DSnoT.Settings settings, Predicate<String> refined) {
         ParamMask wanda = Wanda.prune(lm, calibration, sparsity);
-        DSnoT.Result dsnot = DSnoT.refine(lm, wanda, calibration, settings);
+        DSnoT.Result dsnot = DSnoT.refine(lm, wanda, calibration, settings, refined);
         return new Comparison(sparsity, wanda, dsnot, perplexity(lm, wanda, eval), perplexity(lm, dsnot.mask(), eval));
     }
 

@@ -102,6 +102,76 @@ class DSnoTTest {
     }
 
     @Test
+    void onlyTheChosenParametersAreRefinedTheOthersKeepTheInitialMask() {
+        Mlp mlp = new Mlp(16, 2, 12, 4, Nonlinearity.TANH).initialize(manager, 2);
+        NDArray x = calibration(256, 16);
+        ParamMask wanda = Wanda.prune(mlp, x, 0.5);
+        List<String> names = mlp.maskableParameterNames();
+        String chosen = names.get(1);
+        DSnoT.Result one = DSnoT.refine(mlp, wanda, x, UNTIL_STUCK, chosen::equals);
+        assertEquals(List.of(chosen), List.copyOf(one.swaps().keySet()));
+        assertEquals(List.of(chosen), one.errors().stringColumn("parameter").unique().asList());
+        assertTrue(one.swaps().get(chosen) > 0, "the chosen weight was refined");
+        assertTrue(wanda.overlap(one.mask()) < wanda.kept(), "the mask changed");
+        assertArrayEquals(keptPerRow(mlp, wanda, chosen), keptPerRow(mlp, one.mask(), chosen));
+        for (String name : names) {
+            if (!name.equals(chosen)) {
+                int size = Math.toIntExact(wanda.shape(name).size());
+                for (int i = 0; i < size; i++) {
+                    assertEquals(wanda.isKept(name, i), one.mask().isKept(name, i), name + " weight " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void eachSwapGrowsTheBestVarianceScaledCancellerAndPrunesTheLowestWandaScoreOfTheOppositeSign() {
+        Mlp linear = new Mlp(24, 0, 0, 10, Nonlinearity.RELU).initialize(manager, 5);
+        NDArray x = calibration(512, 24);
+        ParamMask wanda = Wanda.prune(linear, x, 0.6);
+        ParamMask once = DSnoT.refine(linear, wanda, x, UNTIL_STUCK.withMaxCycles(1)).mask();
+        String name = "readout.weight";
+        WeightLayout layout = linear.layout(name);
+        float[] w = linear.parameter(name).toFloatArray();
+        float[] mean = x.mean(new int[] {0}).toFloatArray();
+        float[] variance = x.sub(x.mean(new int[] {0}, true)).square().mean(new int[] {0}).toFloatArray();
+        float[] norm = x.square().sum(new int[] {0}).sqrt().toFloatArray();
+        int swappedRows = 0;
+        for (int row = 0; row < layout.outputs(); row++) {
+            double epsilon = 0;
+            for (int j = 0; j < layout.inputs(); j++) {
+                int f = layout.flatIndex(row, j);
+                epsilon += wanda.isKept(name, f) ? 0 : w[f] * mean[j];
+            }
+            int grow = -1;
+            int prune = -1;
+            for (int j = 0; j < layout.inputs(); j++) {
+                int f = layout.flatIndex(row, j);
+                double signed = Math.signum(epsilon) * w[f] * mean[j];
+                if (!wanda.isKept(name, f) && signed > 0 && (grow < 0
+                        || signed / variance[j] > Math.signum(epsilon) * w[layout.flatIndex(row, grow)]
+                                * mean[grow] / variance[grow])) {
+                    grow = j;
+                }
+                if (wanda.isKept(name, f) && signed < 0 && (prune < 0
+                        || Math.abs(w[f]) * norm[j] < Math.abs(w[layout.flatIndex(row, prune)]) * norm[prune])) {
+                    prune = j;
+                }
+            }
+            for (int j = 0; j < layout.inputs(); j++) {
+                int f = layout.flatIndex(row, j);
+                if (once.isKept(name, f) != wanda.isKept(name, f)) {
+                    assertEquals(j == grow, once.isKept(name, f), "row " + row + " input " + j);
+                    assertTrue(j == grow || j == prune, "row " + row + " changed input " + j + ", expected "
+                            + grow + " in and " + prune + " out");
+                    swappedRows += j == grow ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(swappedRows > 0, "some row made its first swap");
+    }
+
+    @Test
     void aRowStopsOnceItsExpectedErrorIsBelowTheThreshold() {
         Mlp linear = new Mlp(24, 0, 0, 10, Nonlinearity.RELU).initialize(manager, 5);
         NDArray x = calibration(512, 24);

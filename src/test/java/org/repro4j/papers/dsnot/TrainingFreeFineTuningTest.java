@@ -72,6 +72,47 @@ class TrainingFreeFineTuningTest {
         assertEquals(c.dsnotPerplexity() / c.wandaPerplexity(), c.perplexityRatio(), 1e-12);
     }
 
+    /** @return whether two masks keep exactly the same weights of one matrix */
+    private static boolean sameMatrix(ParamMask a, ParamMask b, String name) {
+        for (int i = 0; i < a.shape(name).size(); i++) {
+            if (a.isKept(name, i) != b.isKept(name, i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void asInTheAuthorsCodeOnlyTheAttentionProjectionsAreRefinedAndTheMlpKeepsWandasMask() {
+        NDArray calibration = new LmBatches(stream(2000, 2), 32, 8).random(new Random(3)).toNDList(manager).get(0);
+        List<LmBatch> eval = new LmBatches(stream(600, 4), 8, 8).sequential();
+        var settings = DSnoT.Settings.paper().withUpdateThreshold(0);
+        var c = TrainingFreeFineTuning.compare(lm, calibration, eval, 0.7, settings);
+        boolean attentionChanged = false;
+        for (String name : lm.maskableParameterNames()) {
+            if (name.contains(".mlp.")) {
+                assertTrue(sameMatrix(c.wanda(), c.refined(), name), name + " keeps Wanda's mask");
+            } else {
+                attentionChanged |= !sameMatrix(c.wanda(), c.refined(), name);
+            }
+        }
+        assertTrue(attentionChanged, "DSnoT changed some attention projection");
+        assertTrue(c.dsnot().swaps().keySet().stream().allMatch(n -> n.contains(".attn.")),
+                "swaps are recorded for the refined matrices only: " + c.dsnot().swaps().keySet());
+    }
+
+    @Test
+    void allMatricesRefinesTheMlpToo() {
+        NDArray calibration = new LmBatches(stream(2000, 2), 32, 8).random(new Random(3)).toNDList(manager).get(0);
+        List<LmBatch> eval = new LmBatches(stream(600, 4), 8, 8).sequential();
+        var all = TrainingFreeFineTuning.compare(lm, calibration, eval, 0.7,
+                DSnoT.Settings.paper().withUpdateThreshold(0), TrainingFreeFineTuning.ALL_MATRICES);
+        assertTrue(lm.maskableParameterNames().stream().filter(n -> n.contains(".mlp."))
+                .anyMatch(n -> !sameMatrix(all.wanda(), all.refined(), n)), "an MLP matrix was refined");
+        assertEquals(lm.maskableParameterNames(), List.copyOf(all.dsnot().swaps().keySet()));
+        assertEquals(0, TrainingFreeFineTuning.rowsWithChangedCount(lm, all.wanda(), all.refined()));
+    }
+
     @Test
     void rowsWithChangedCountCountsRowsNotWeights() {
         ParamMask dense = ParamMask.ones(lm);
