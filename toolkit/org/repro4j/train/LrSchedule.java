@@ -31,6 +31,18 @@ public interface LrSchedule {
     }
 
     /**
+     * Linear decay from 1 to 0 over the whole run: factor = 1 − step/total. After a short warm-up,
+     * {@code warmup(n, linear())}, it is the retraining schedule "LLR" of Zimmer, Spiegel &amp; Pokutta (2023, "How
+     * I Learned to Stop Worrying and Love Retraining", ICLR; in the Sparse Model Soups code: linear from the
+     * pretraining's peak rate to 0 after 10 % warm-up).
+     *
+     * @return the schedule
+     */
+    static LrSchedule linear() {
+        return (step, total) -> 1.0 - (double) step / Math.max(1, total);
+    }
+
+    /**
      * Linear warm-up from 1/(warmupSteps) to 1 over the first {@code warmupSteps} steps, then {@code then} over
      * the remaining steps (its step counter restarts at 0 after warm-up).
      *
