@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +198,25 @@ class SparseModelSoupsTest {
             for (String name : a.names()) {
                 assertArrayEquals(expected.values(name), mlp.parameter(name).toFloatArray(), 1e-7f, name + " t=" + t);
             }
+        }
+    }
+
+    @Test
+    void runsOnAThreadOtherThanTheEnginesAsInTheNotebookKernel() throws Throwable {
+        Mlp mlp = trainedMlp();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread cell = new Thread(() -> {
+            try {
+                SparseModelSoups.run(mlp, SPARSITIES, 2, ComparisonGroup.GLOBAL, SparseModelSoups.Recipe.uniform(),
+                        batchOrders(mlp));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        cell.start();
+        cell.join();
+        if (thrown.get() != null) {
+            throw thrown.get();
         }
     }
 
