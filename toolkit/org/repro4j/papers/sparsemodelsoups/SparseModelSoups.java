@@ -1,8 +1,11 @@
 package org.repro4j.papers.sparsemodelsoups;
 
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.repro4j.models.Maskable;
 import org.repro4j.models.WeightSnapshot;
@@ -149,30 +152,38 @@ public final class SparseModelSoups {
     }
 
     /**
-     * Scores every copy and every soup: each is written into the model and measured there. On return the model
-     * holds the last phase's soup.
+     * Scores every copy and every soup on several metrics: each model is written into {@code model} once and
+     * measured there by every metric. On return the model holds the last phase's soup.
      *
      * @param model a model of the phases' architecture
      * @param phases the result of {@link #run}
-     * @param metric e.g. test accuracy, {@code m -> accuracy(testX, testY)}; higher is better
-     * @return one entry per phase, in order
-     * @throws IllegalArgumentException if there is no phase
+     * @param metrics name → metric, higher is better, e.g. {@code "clean" → m -> accuracy(testX, testY)}
+     * @return name → one entry per phase, in order; the map in the metrics' order
+     * @throws IllegalArgumentException if there is no phase or no metric
      */
-    public static List<Scores> score(Maskable model, List<Phase> phases, ToDoubleFunction<Maskable> metric) {
-        if (phases.isEmpty()) {
-            throw new IllegalArgumentException("no phases to score");
+    public static Map<String, List<Scores>> score(Maskable model, List<Phase> phases,
+            Map<String, ToDoubleFunction<Maskable>> metrics) {
+        if (phases.isEmpty() || metrics.isEmpty()) {
+            throw new IllegalArgumentException("scoring needs at least one phase and one metric; got "
+                    + phases.size() + " phases and metrics " + metrics.keySet());
         }
-        List<Scores> out = new ArrayList<>();
+        Map<String, List<Scores>> out = new LinkedHashMap<>();
+        metrics.keySet().forEach(name -> out.put(name, new ArrayList<>()));
         for (Phase phase : phases) {
-            double[] copies = new double[phase.copies().size()];
-            for (int i = 0; i < copies.length; i++) {
+            Map<String, double[]> copies = new LinkedHashMap<>();
+            metrics.keySet().forEach(name -> copies.put(name, new double[phase.copies().size()]));
+            for (int i = 0; i < phase.copies().size(); i++) {
                 phase.copies().get(i).restore(model);
-                copies[i] = metric.applyAsDouble(model);
+                for (Map.Entry<String, ToDoubleFunction<Maskable>> metric : metrics.entrySet()) {
+                    copies.get(metric.getKey())[i] = metric.getValue().applyAsDouble(model);
+                }
             }
             phase.soup().restore(model);
-            out.add(new Scores(phase.phase(), phase.sparsity(), copies, metric.applyAsDouble(model)));
+            metrics.forEach((name, metric) -> out.get(name).add(new Scores(phase.phase(), phase.sparsity(),
+                    copies.get(name), metric.applyAsDouble(model))));
         }
-        return List.copyOf(out);
+        out.replaceAll((name, scores) -> List.copyOf(scores));
+        return out;
     }
 
     /**
@@ -186,8 +197,17 @@ public final class SparseModelSoups {
      * @throws IllegalArgumentException naming the parameter if the architectures differ
      */
     public static void interpolate(Maskable model, WeightSnapshot a, WeightSnapshot b, double t) {
-        a.restore(model);
-        b.restore(model);                       // checks b's names and shapes against the model
+        if (!a.names().equals(model.parameterNames()) || !b.names().equals(model.parameterNames())) {
+            throw new IllegalArgumentException("both snapshots need the model's parameters " + model.parameterNames()
+                    + "; got " + a.names() + " and " + b.names());
+        }
+        for (String name : a.names()) {
+            Shape shape = model.parameter(name).getShape();
+            if (!a.shape(name).equals(shape) || !b.shape(name).equals(shape)) {
+                throw new IllegalArgumentException("parameter " + name + " has shape " + shape + " in the model but "
+                        + a.shape(name) + " and " + b.shape(name) + " in the snapshots");
+            }
+        }
         for (String name : a.names()) {
             float[] u = a.values(name);
             float[] v = b.values(name);

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,8 +166,11 @@ class SparseModelSoupsTest {
         List<SparseModelSoups.Phase> phases = SparseModelSoups.run(mlp, SPARSITIES, 3, ComparisonGroup.GLOBAL,
                 SparseModelSoups.Recipe.uniform(), batchOrders(mlp));
         String name = "readout.bias";
-        List<SparseModelSoups.Scores> scores = SparseModelSoups.score(mlp, phases,
-                m -> m.parameter(name).toFloatArray()[0]);
+        Map<String, List<SparseModelSoups.Scores>> both = SparseModelSoups.score(mlp, phases, Map.of(
+                "bias", m -> m.parameter(name).toFloatArray()[0],
+                "minus bias", m -> -m.parameter(name).toFloatArray()[0]));
+        List<SparseModelSoups.Scores> scores = both.get("bias");
+        assertEquals(-scores.get(1).soup(), both.get("minus bias").get(1).soup());
         for (int k = 0; k < phases.size(); k++) {
             SparseModelSoups.Scores s = scores.get(k);
             assertEquals(phases.get(k).sparsity(), s.sparsity());
