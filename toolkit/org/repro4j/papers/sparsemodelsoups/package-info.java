@@ -27,17 +27,17 @@
  * basin. A scan of the first phase on development seeds (1, 2, 3) over peak rates 0.03, 0.05 and 0.07 found the
  * soup between 0.11 points below and level with its best copy at all three rates; at 0.1 and 0.2 (seed 42, in early
  * exploration before the design was fixed) the soup fell below its copies' mean at 50 % sparsity, by 0.04 and 1.0
- * points: the copies leave the shared basin. Plain IMP retrains once per phase with copy 1's batch orders, so SMS uses m times its
- * retraining compute. The OOD sets are built here because Fashion-MNIST has no corrupted companion: noise of
- * σ = 0.3 (pixel range [0, 1]), the analogue of the CIFAR-10-C Gaussian noise the authors' code loads by default,
- * and a 15° rotation. The catalogue asks for one OOD set, so only the noise set is gated; the rotated set is
- * reported.
+ * points: the copies leave the shared basin. Plain IMP retrains once per phase with copy 1's batch orders, so SMS
+ * uses m times its retraining compute. The OOD sets are built here because Fashion-MNIST has no corrupted
+ * companion: noise of σ = 0.3 (pixel range [0, 1]), the analogue of the CIFAR-10-C Gaussian noise the authors'
+ * code loads by default, and a 15° rotation. The catalogue asks for one OOD set, so only the noise set is gated;
+ * the rotated set is reported.
  *
  * <p><b>What the toy cannot show.</b> The gains the paper reports come from networks that retrain for many epochs
  * with data augmentation on CIFAR and ImageNet; here one epoch of an MLP on Fashion-MNIST leaves copies so close in
  * function that even an ensemble of their predictions gains little (in the development runs, −0.1 to +0.2 points
- * against the best copy), and a soup cannot be expected to gain more than that. The claims therefore test that averaging costs
- * nothing (soup ≥ best copy − 0.1 point), beats the average copy out of distribution, keeps the sparsity exactly,
- * and that SMS is not behind IMP at 87.5 %.
+ * against the best copy), and a soup cannot be expected to gain more than that. The claims therefore test that
+ * averaging costs nothing (soup ≥ best copy − 0.1 point), beats the average copy out of distribution, keeps the
+ * sparsity exactly, and that SMS is not behind IMP at 87.5 %.
  */
 package org.repro4j.papers.sparsemodelsoups;
