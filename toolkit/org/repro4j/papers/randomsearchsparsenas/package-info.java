@@ -18,14 +18,15 @@
  *       scored, the lowest validation loss kept.</li>
  * </ul>
  *
- * <p><b>Sources.</b> The abstract and the first page of the arXiv version (v2, 14 March 2024) were the only text
- * of the paper reachable here; the candidate count, the score and the network are therefore the catalogue's toy
+ * <p><b>Sources.</b> The abstract and the opening of the introduction of the arXiv version (v2, 14 March 2024)
+ * were the only text of the paper reachable here; the candidate count, the score and the network are therefore the catalogue's toy
  * design, not the paper's protocol, and the notebook cites only the abstract's statements.
  *
  * <p><b>Toy design.</b> Parent: a ReLU MLP 784-512-512-10 with PyTorch's initialization, seeded by
  * {@code Repro.seed()}. Data: Fashion-MNIST, the 60 000 training images split at random into 58 000 for training
  * and 2000 for validation (search scores and learning curves), the 10 000 test images for final accuracy only.
- * Node sparsity s ∈ {50, 75, 90} %, the same in both hidden layers, ⌊s · 512⌋ units removed (kept: 256, 128, 52).
+ * Node sparsity s ∈ {50, 75, 90} %, the same in both hidden layers, ⌊s · 512⌋ units removed (kept: 256, 128,
+ * 52).
  * Random Search draws 20 masks per sparsity; each is trained 50 Adam steps (learning rate 10⁻³, batches of 128)
  * from the parent's initial weights and scored by its validation cross-entropy. The lowest-scoring mask and 3
  * random masks (the sampler's next draws, so they are what a search with one candidate returns) are then trained

@@ -37,8 +37,10 @@ class NodeMaskTest {
         assertEquals(3, mask.keptPerLayer());
         assertEquals(0.7, mask.sparsity(), 1e-12);
         for (int l = 0; l < 3; l++) {
-            int[] all = IntStream.concat(Arrays.stream(mask.kept(l)), Arrays.stream(mask.removed(l))).sorted().toArray();
-            assertArrayEquals(IntStream.range(0, 10).toArray(), all, "layer " + l + ": kept and removed partition the units");
+            int[] all = IntStream.concat(Arrays.stream(mask.kept(l)), Arrays.stream(mask.removed(l)))
+                    .sorted().toArray();
+            assertArrayEquals(IntStream.range(0, 10).toArray(), all,
+                    "layer " + l + ": kept and removed partition the units");
         }
         assertEquals(10, NodeMask.dense(mlp).keptPerLayer());
     }
